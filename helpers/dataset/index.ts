@@ -1,0 +1,3 @@
+export * from "./creditCard";
+export * from "./frame";
+export * from "./preprocess";
