@@ -1,0 +1,179 @@
+/**
+ * Analyzer speed benchmark (issue 9 §8), not a test:
+ *   npx ts-node --transpile-only bench/analyzer.ts [rows]
+ * Generates a CSV with the credit-card schema (24 numeric columns: the data set without ID) by
+ * resampling real rows with a seeded generator, profiles it with the analyzer (rows/s, MB/s, RSS
+ * along the way to show memory stays flat), times DuckDB `SUMMARIZE` on the same file in the same
+ * run, and writes bench/results/analyzer.json plus a line in bench/results/SUMMARY.md.
+ * Targets: >= 500k rows/s on one core, no slower than 2x DuckDB, memory flat.
+ */
+import { createReadStream, createWriteStream, promises as fs, readFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { profileCsv, toStatistics } from "../helpers/analyzer";
+
+const ROWS = Number(process.argv[2] ?? 1_000_000);
+const ROOT = path.resolve(__dirname, "..");
+
+/** mulberry32: small seeded PRNG so the generated file is the same on every run. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function generate(file: string): Promise<number> {
+  const lines = readFileSync(path.join(ROOT, "data/credit_card_default.csv"), "utf8")
+    .trim()
+    .split("\n");
+  const header = lines[0].split(",").slice(1).join(",");
+  const rows = lines.slice(1).map((l) => l.slice(l.indexOf(",") + 1));
+  const random = rng(42);
+  const out = createWriteStream(file, { highWaterMark: 1 << 20 });
+  const write = (s: string): Promise<void> =>
+    out.write(s) ? Promise.resolve() : new Promise((r) => out.once("drain", () => r()));
+  await write(header + "\n");
+  let batch: string[] = [];
+  for (let i = 0; i < ROWS; i++) {
+    batch.push(rows[Math.floor(random() * rows.length)]);
+    if (batch.length === 10_000) {
+      await write(batch.join("\n") + "\n");
+      batch = [];
+    }
+  }
+  if (batch.length) await write(batch.join("\n") + "\n");
+  await new Promise<void>((r) => out.end(() => r()));
+  return (await fs.stat(file)).size;
+}
+
+async function timeDuckDb(file: string, threads: number | undefined): Promise<number> {
+  // Loaded lazily: a devDependency with a native binary; the analyzer itself never needs it.
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { DuckDBInstance } = require("@duckdb/node-api") as typeof import("@duckdb/node-api");
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  if (threads) await connection.run(`SET threads = ${threads}`);
+  const t0 = process.hrtime.bigint();
+  const result = await connection.runAndReadAll(
+    `SUMMARIZE SELECT * FROM read_csv('${file.replace(/'/g, "''")}', header = true)`,
+  );
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (result.getRows().length !== 24) throw new Error("DuckDB SUMMARIZE did not return 24 columns");
+  connection.closeSync();
+  return ms;
+}
+
+async function main(): Promise<void> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "analyzer-bench-"));
+  const file = path.join(dir, "credit_card_1m.csv");
+  try {
+    process.stdout.write(`generating ${ROWS} rows ... `);
+    const bytes = await generate(file);
+    console.log(`${(bytes / 1e6).toFixed(1)} MB`);
+
+    // RSS sampled as the file streams through (the read stream's `data` events carry the
+    // progress; a listener does not change the flow the profiler sees), to show memory does not
+    // grow with rows.
+    const rssSamples: Array<{ fraction: number; rssMB: number }> = [];
+    let seen = 0;
+    let nextMark = 0.1;
+    const stream = createReadStream(file, { highWaterMark: 1 << 20 });
+    stream.on("data", (chunk) => {
+      seen += chunk.length;
+      if (seen / bytes >= nextMark) {
+        rssSamples.push({
+          fraction: Math.round(nextMark * 10) / 10,
+          rssMB: process.memoryUsage().rss / 1e6,
+        });
+        nextMark += 0.1;
+      }
+    });
+    const rssBefore = process.memoryUsage().rss / 1e6;
+    const cpu0 = process.cpuUsage();
+    const t0 = process.hrtime.bigint();
+    const profile = await profileCsv(stream, { header: true, log: null });
+    const stats = toStatistics(profile);
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const cpu = process.cpuUsage(cpu0);
+    const peakRssMB = (process.resourceUsage().maxRSS * 1024) / 1e6; // maxRSS is in KiB
+    if (stats.dataset.item_count !== ROWS)
+      throw new Error(`profiled ${stats.dataset.item_count} rows, expected ${ROWS}`);
+
+    const rowsPerSecond = ROWS / seconds;
+    // CPU time too: on a shared machine wall time mostly measures the neighbours.
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    const rowsPerCpuSecond = ROWS / cpuSeconds;
+    const load = os.loadavg()[0];
+    const mbPerSecond = bytes / 1e6 / seconds;
+    console.log(
+      `analyzer: ${seconds.toFixed(2)} s, ${Math.round(rowsPerSecond).toLocaleString()} rows/s, ` +
+        `${mbPerSecond.toFixed(1)} MB/s, cpu ${cpuSeconds.toFixed(2)} s ` +
+        `(${Math.round(rowsPerCpuSecond).toLocaleString()} rows per cpu-second, load ${load.toFixed(1)}), ` +
+        `RSS before ${rssBefore.toFixed(0)} MB, peak ${peakRssMB.toFixed(0)} MB`,
+    );
+    console.log(
+      `  RSS by progress: ${rssSamples.map((s) => `${s.fraction * 100}%=${s.rssMB.toFixed(0)}MB`).join(" ")}`,
+    );
+
+    const duckMs = await timeDuckDb(file, undefined);
+    const duck1Ms = await timeDuckDb(file, 1);
+    const ratio = seconds / (duckMs / 1000);
+    const ratio1 = seconds / (duck1Ms / 1000);
+    console.log(
+      `duckdb SUMMARIZE: ${(duckMs / 1000).toFixed(2)} s (all threads), ${(duck1Ms / 1000).toFixed(2)} s (1 thread)`,
+    );
+    console.log(
+      `ratio analyzer/duckdb: ${ratio.toFixed(2)}x (all threads), ${ratio1.toFixed(2)}x (1 thread)`,
+    );
+
+    const result = {
+      date: new Date().toISOString(),
+      node: process.version,
+      cpus: os.cpus().length,
+      rows: ROWS,
+      columns: 24,
+      megabytes: bytes / 1e6,
+      analyzer: {
+        seconds,
+        rowsPerSecond,
+        mbPerSecond,
+        peakRssMB,
+        rssBeforeMB: rssBefore,
+        rssSamples,
+      },
+      duckdb: { secondsAllThreads: duckMs / 1000, secondsOneThread: duck1Ms / 1000 },
+      ratioToDuckdb: { allThreads: ratio, oneThread: ratio1 },
+      targets: {
+        rowsPerSecondAtLeast500k: rowsPerSecond >= 500_000,
+        rowsPerCpuSecondAtLeast500k: rowsPerCpuSecond >= 500_000,
+        notSlowerThan2xDuckdb: ratio <= 2,
+      },
+    };
+    const resultsDir = path.join(ROOT, "bench/results");
+    await fs.mkdir(resultsDir, { recursive: true });
+    await fs.writeFile(
+      path.join(resultsDir, "analyzer.json"),
+      JSON.stringify(result, null, 2) + "\n",
+    );
+    await fs.appendFile(
+      path.join(resultsDir, "SUMMARY.md"),
+      `- ${result.date} analyzer: ${ROWS} rows x 24 cols, ${Math.round(rowsPerSecond).toLocaleString("en-US")} rows/s ` +
+        `(${Math.round(rowsPerCpuSecond).toLocaleString("en-US")} per cpu-s, load ${load.toFixed(1)}), ` +
+        `${mbPerSecond.toFixed(1)} MB/s, peak RSS ${peakRssMB.toFixed(0)} MB; DuckDB SUMMARIZE ` +
+        `${(duckMs / 1000).toFixed(2)} s (1 thread ${(duck1Ms / 1000).toFixed(2)} s); ratio ${ratio.toFixed(2)}x ` +
+        `(${ratio1.toFixed(2)}x vs 1 thread)\n`,
+    );
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(`bench/analyzer: ${(e as Error).stack ?? e}`);
+  process.exit(1);
+});

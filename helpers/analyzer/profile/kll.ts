@@ -1,0 +1,264 @@
+/**
+ * Deequ's deterministic "NonSample" KLL sketch (spec §3.3), ported from
+ * awslabs/deequ `QuantileNonSample.scala` + `NonSampleCompactor.scala`, and the 10 equal-width
+ * buckets of `KLLSketch.computeMetricFrom` (spec §3.4).
+ *
+ * Levels are growable Float64Arrays instead of Scala ArrayBuffers: the profiler feeds tens of
+ * millions of values; compactionSort.ts keeps the per-compaction sort cheap.
+ */
+
+import { selectFewDistinct, sortDoubles } from "./compactionSort";
+
+export const KLL_SKETCH_SIZE = 2048;
+export const KLL_SHRINKING_FACTOR = 0.64;
+
+/**
+ * Output of the latest Level.compact(), consumed at once by the next level (one shared buffer:
+ * a 1M-row profile compacts tens of thousands of times, and fresh arrays each time showed up as
+ * garbage-collection work).
+ */
+let compacted = new Float64Array(4096);
+
+class Level {
+  items: Float64Array;
+  length = 0;
+  numOfCompress = 0;
+  offset = 0;
+
+  constructor(initialCapacity: number) {
+    this.items = new Float64Array(Math.max(4, initialCapacity));
+  }
+
+  push(x: number): void {
+    if (this.length === this.items.length) this.grow(this.length + 1);
+    this.items[this.length++] = x;
+  }
+
+  pushAll(src: Float64Array, count: number): void {
+    if (this.length + count > this.items.length) this.grow(this.length + count);
+    this.items.set(src.subarray(0, count), this.length);
+    this.length += count;
+  }
+
+  private grow(min: number): void {
+    const next = new Float64Array(Math.max(min, this.items.length * 2));
+    next.set(this.items.subarray(0, this.length));
+    this.items = next;
+  }
+
+  /**
+   * NonSampleCompactor.compact: sort the even-length prefix, keep every other item starting at
+   * `offset` (which flips before every odd-numbered compaction: 0,1,1,0,0,1,...), keep an odd
+   * trailing item unsorted in the buffer. The kept items go to `compacted`; returns their count.
+   */
+  compact(): number {
+    const n = this.length;
+    const len = n - (n % 2);
+    if (this.numOfCompress % 2 === 1) this.offset = 1 - this.offset;
+    if (compacted.length < len / 2) compacted = new Float64Array(len);
+    const out = compacted;
+    if (!selectFewDistinct(this.items, len, this.offset, out)) {
+      // In place: the sorted prefix is consumed right here, only the odd tail item stays.
+      const sorted = sortDoubles(this.items, len);
+      for (let i = this.offset, j = 0; i < len; i += 2, j++) out[j] = sorted[i];
+    }
+    if (n % 2 === 1) {
+      this.items[0] = this.items[n - 1];
+      this.length = 1;
+    } else {
+      this.length = 0;
+    }
+    this.numOfCompress += 1;
+    return len / 2;
+  }
+}
+
+export class KllSketch {
+  readonly sketchSize: number;
+  readonly shrinkingFactor: number;
+  private levels: Level[] = [];
+  /** levels[0], kept in a field for the per-value update. */
+  private bottom!: Level;
+  private actualSize = 0;
+  private totalCapacity = 0;
+
+  constructor(sketchSize = KLL_SKETCH_SIZE, shrinkingFactor = KLL_SHRINKING_FACTOR) {
+    if (!(sketchSize >= 2)) throw new Error(`KLL sketch size must be >= 2, got ${sketchSize}`);
+    this.sketchSize = sketchSize;
+    this.shrinkingFactor = shrinkingFactor;
+    this.expand();
+  }
+
+  /** capacity(h) = 2 * (ceil(k * c^h / 2) + 1) with h = 0 at the bottom (QuantileNonSample). */
+  capacity(height: number): number {
+    return 2 * (Math.ceil((this.sketchSize * Math.pow(this.shrinkingFactor, height)) / 2) + 1);
+  }
+
+  private expand(): void {
+    // Level 0 starts small so that thousands of (possibly empty) columns stay cheap.
+    this.levels.push(new Level(this.levels.length === 0 ? 16 : 64));
+    this.bottom = this.levels[0];
+    let total = 0;
+    for (let h = 0; h < this.levels.length; h++) total += this.capacity(h);
+    this.totalCapacity = total;
+  }
+
+  /** Number of values fed (sum of item weights). */
+  get count(): number {
+    let n = 0;
+    for (let h = 0; h < this.levels.length; h++) n += this.levels[h].length * 2 ** h;
+    return n;
+  }
+
+  update(x: number): void {
+    const bottom = this.bottom;
+    if (bottom.length === bottom.items.length) bottom.push(x);
+    else bottom.items[bottom.length++] = x;
+    if (++this.actualSize > this.totalCapacity) this.condense();
+  }
+
+  /** Compact the lowest full level into the next one; one level per call (QuantileNonSample). */
+  private condense(): void {
+    for (let h = 0; h < this.levels.length; h++) {
+      if (this.levels[h].length >= this.capacity(h)) {
+        if (h + 1 >= this.levels.length) this.expand();
+        const count = this.levels[h].compact();
+        this.levels[h + 1].pushAll(compacted, count);
+        this.actualSize = this.itemsCount();
+        return;
+      }
+    }
+  }
+
+  private itemsCount(): number {
+    let n = 0;
+    for (const level of this.levels) n += level.length;
+    return n;
+  }
+
+  /**
+   * QuantileNonSample.merge: append `other`'s levels to ours, then condense while the size is
+   * >= the total capacity (note: >= here, > in update). Mutates and returns `this`.
+   */
+  merge(other: KllSketch): this {
+    if (other.sketchSize !== this.sketchSize || other.shrinkingFactor !== this.shrinkingFactor) {
+      throw new Error(
+        `cannot merge KLL sketches with different parameters (k ${this.sketchSize} / ${other.sketchSize}, ` +
+          `c ${this.shrinkingFactor} / ${other.shrinkingFactor})`,
+      );
+    }
+    while (this.levels.length < other.levels.length) this.expand();
+    for (let i = 0; i < other.levels.length; i++) {
+      this.levels[i].pushAll(other.levels[i].items, other.levels[i].length);
+    }
+    this.actualSize = this.itemsCount();
+    while (this.actualSize >= this.totalCapacity) this.condense();
+    return this;
+  }
+
+  clone(): KllSketch {
+    const copy = new KllSketch(this.sketchSize, this.shrinkingFactor);
+    copy.levels = this.levels.map((level) => {
+      const l = new Level(level.items.length);
+      l.pushAll(level.items, level.length);
+      l.numOfCompress = level.numOfCompress;
+      l.offset = level.offset;
+      return l;
+    });
+    copy.bottom = copy.levels[0];
+    copy.actualSize = this.actualSize;
+    copy.totalCapacity = this.totalCapacity;
+    return copy;
+  }
+
+  /** Level buffers in their current order, as written to `sketch.data` (spec §3.3). */
+  data(): number[][] {
+    return this.levels.map((level) => Array.from(level.items.subarray(0, level.length)));
+  }
+
+  /**
+   * Rebuild from `sketch.data` (QuantileNonSample.reconstruct): buffers only; compaction
+   * counters restart at 0 because the file does not carry them.
+   */
+  static fromData(
+    data: number[][],
+    sketchSize = KLL_SKETCH_SIZE,
+    shrinkingFactor = KLL_SHRINKING_FACTOR,
+  ): KllSketch {
+    const sketch = new KllSketch(sketchSize, shrinkingFactor);
+    while (sketch.levels.length < data.length) sketch.expand();
+    data.forEach((items, h) => {
+      for (const x of items) sketch.levels[h].push(x);
+    });
+    sketch.actualSize = sketch.itemsCount();
+    return sketch;
+  }
+}
+
+/** Sorted (item, cumulative weight <= item) pairs: Deequ `getRankMap` on a level array list. */
+export interface RankMap {
+  keys: Float64Array;
+  /** ranks[i] = total weight of items <= keys[i]. */
+  ranks: Float64Array;
+  total: number;
+}
+
+export function rankMap(data: number[][]): RankMap {
+  const pairs: Array<[number, number]> = [];
+  data.forEach((items, h) => {
+    const w = 2 ** h;
+    for (const x of items) pairs.push([x, w]);
+  });
+  pairs.sort((a, b) => a[0] - b[0]);
+  const keys: number[] = [];
+  const ranks: number[] = [];
+  let running = 0;
+  for (const [x, w] of pairs) {
+    running += w;
+    if (keys.length > 0 && keys[keys.length - 1] === x) ranks[ranks.length - 1] = running;
+    else {
+      keys.push(x);
+      ranks.push(running);
+    }
+  }
+  return { keys: Float64Array.from(keys), ranks: Float64Array.from(ranks), total: running };
+}
+
+/** Sum of weights of items <= x (inclusive) and < x (exclusive), as Deequ getRank(Exclusive). */
+function ranksOf(map: RankMap, x: number): { le: number; lt: number } {
+  // Largest index with key <= x and largest with key < x, by binary search.
+  let lo = 0;
+  let hi = map.keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (map.keys[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  const le = lo === 0 ? 0 : map.ranks[lo - 1];
+  const lt = lo > 0 && map.keys[lo - 1] === x ? (lo >= 2 ? map.ranks[lo - 2] : 0) : le;
+  return { le, lt };
+}
+
+/**
+ * The 10 equal-width buckets of spec §3.4: bounds multiply first, then divide; [l, u) for the
+ * first nine, [l, u] for the last; counts are sketch ranks, so they sum to the present count.
+ */
+export function kllBuckets(
+  data: number[][],
+  min: number,
+  max: number,
+  numberOfBuckets = 10,
+): Array<{ lower_bound: number; upper_bound: number; count: number }> {
+  const map = rankMap(data);
+  const buckets: Array<{ lower_bound: number; upper_bound: number; count: number }> = [];
+  for (let i = 0; i < numberOfBuckets; i++) {
+    const lower = min + ((max - min) * i) / numberOfBuckets;
+    const upper = min + ((max - min) * (i + 1)) / numberOfBuckets;
+    const lowerRanks = ranksOf(map, lower);
+    const upperRanks = ranksOf(map, upper);
+    const count =
+      i === numberOfBuckets - 1 ? upperRanks.le - lowerRanks.lt : upperRanks.lt - lowerRanks.lt;
+    buckets.push({ lower_bound: lower, upper_bound: upper, count });
+  }
+  return buckets;
+}
