@@ -1,0 +1,121 @@
+/**
+ * One data capture record, byte for byte as SageMaker writes it (model-monitor-formats.md §1.2,
+ * §1.3): compact JSON, fixed key order, `data` encoded by the configured content type lists.
+ */
+import { randomUUID } from "node:crypto";
+
+/** The capture settings of an endpoint config, resolved for serving. */
+export interface CaptureSettings {
+  /** False when EnableCapture is false (CaptureStatus "Stopped"). */
+  enabled: boolean;
+  samplingPercentage: number;
+  /** Destination, without trailing slashes: `s3://bucket/prefix`. */
+  bucket: string;
+  prefix: string;
+  captureInput: boolean;
+  captureOutput: boolean;
+  /** Media types (lower case, before `;`) captured as CSV / JSON; anything else is BASE64. */
+  csvContentTypes: string[];
+  jsonContentTypes: string[];
+}
+
+export interface CapturedInvocation {
+  input: { body: Buffer; contentType: string | undefined };
+  output: { body: Buffer; contentType: string | undefined };
+  inferenceId?: string;
+  customAttributes?: string;
+  time: Date;
+}
+
+type Encoding = "CSV" | "JSON" | "BASE64";
+
+/** The media type compared against the lists: before `;`, trimmed, case-insensitive ([P] §1.2). */
+function mediaTypeOf(contentType: string | undefined): string | undefined {
+  return contentType?.split(";")[0].trim().toLowerCase();
+}
+
+export function captureEncoding(
+  contentType: string | undefined,
+  settings: Pick<CaptureSettings, "csvContentTypes" | "jsonContentTypes">,
+): Encoding {
+  const type = mediaTypeOf(contentType);
+  if (type !== undefined && settings.csvContentTypes.includes(type)) return "CSV";
+  if (type !== undefined && settings.jsonContentTypes.includes(type)) return "JSON";
+  return "BASE64";
+}
+
+function encodedData(body: Buffer, encoding: Encoding): string {
+  // CSV and JSON payloads are kept as text (JSON as a string escaped once by the record's own
+  // serialization); anything else is base64 so binary payloads survive.
+  return encoding === "BASE64" ? body.toString("base64") : body.toString("utf8");
+}
+
+function side(
+  payload: { body: Buffer; contentType: string | undefined },
+  mode: "INPUT" | "OUTPUT",
+  settings: CaptureSettings,
+) {
+  const encoding = captureEncoding(payload.contentType, settings);
+  // Key order is part of the format: observedContentType, mode, data, encoding.
+  return {
+    observedContentType: payload.contentType ?? null,
+    mode,
+    data: encodedData(payload.body, encoding),
+    encoding,
+  };
+}
+
+/** `yyyy-MM-ddTHH:mm:ssZ`, whole seconds, UTC (§1.3). */
+export function inferenceTime(time: Date): string {
+  return time.toISOString().slice(0, 19) + "Z";
+}
+
+/** The JSON line (without its trailing newline) for one captured invocation. */
+export function captureRecordLine(
+  invocation: CapturedInvocation,
+  settings: CaptureSettings,
+  eventId: string = randomUUID(),
+): string {
+  const captureData: Record<string, unknown> = {};
+  if (settings.captureInput) captureData.endpointInput = side(invocation.input, "INPUT", settings);
+  if (settings.captureOutput) {
+    captureData.endpointOutput = side(invocation.output, "OUTPUT", settings);
+  }
+  const eventMetadata: Record<string, unknown> = { eventId };
+  if (invocation.inferenceId !== undefined) eventMetadata.inferenceId = invocation.inferenceId;
+  eventMetadata.inferenceTime = inferenceTime(invocation.time);
+  // [P] "Not confirmed" 2: customAttributes only when sent, after inferenceTime.
+  if (invocation.customAttributes !== undefined) {
+    eventMetadata.customAttributes = [invocation.customAttributes];
+  }
+  return JSON.stringify({ captureData, eventMetadata, eventVersion: "0" });
+}
+
+function pad(value: number, width: number): string {
+  return String(value).padStart(width, "0");
+}
+
+/**
+ * `{prefix}/{endpoint}/{variant}/yyyy/mm/dd/hh/{MM}-{SS}-{mmm}-{uuid}.jsonl` (§1.4): the hour
+ * folder and the file name both come from `opened`, the capture time of the file's first record.
+ */
+export function captureObjectKey(
+  prefix: string,
+  endpoint: string,
+  variant: string,
+  opened: Date,
+  uuid: string = randomUUID(),
+): string {
+  const folder =
+    `${opened.getUTCFullYear()}/${pad(opened.getUTCMonth() + 1, 2)}/${pad(opened.getUTCDate(), 2)}/` +
+    pad(opened.getUTCHours(), 2);
+  const name =
+    `${pad(opened.getUTCMinutes(), 2)}-${pad(opened.getUTCSeconds(), 2)}-` +
+    `${pad(opened.getUTCMilliseconds(), 3)}-${uuid}.jsonl`;
+  return `${prefix === "" ? "" : `${prefix}/`}${endpoint}/${variant}/${folder}/${name}`;
+}
+
+/** The UTC hour a time falls in, as epoch milliseconds (files never span two of these). */
+export function hourOf(time: Date): number {
+  return Math.floor(time.getTime() / 3_600_000) * 3_600_000;
+}

@@ -1,0 +1,283 @@
+/**
+ * The data capture writer: invocations append record lines to an in-memory buffer (never any I/O
+ * on the request path); a background flush moves them to S3.
+ *
+ * Objects (model-monitor-formats.md §1.4, "Not confirmed" 3): one open capture file per endpoint,
+ * variant and destination, named after its first record's capture time, closed after 60 s of
+ * clock time, at an hour boundary (a file never spans two hour folders) or past `maxFileBytes`.
+ * While open, each flush REWRITES the whole object with every line flushed so far: the object
+ * store's putObject is atomic (temp file + rename), so a reader listing S3 only ever sees whole
+ * files of complete lines, and each record lives in exactly one object.
+ *
+ * Durability: a flush first appends its lines to the file's journal (./journal.ts) with fsync,
+ * then publishes; the journal file is removed once its closed object is published. On start,
+ * `recover()` republishes every journal file left behind by a crash.
+ *
+ * Flushes run every `flushIntervalMs`, when a record opens a new hour, when the clock is moved
+ * forward, when an endpoint is updated or deleted, and on close; they never overlap.
+ */
+import * as fs from "node:fs";
+import type { Clock, ObjectStore } from "../../context";
+import { appendToJournal, journalFile, listJournalFiles, readJournal } from "./journal";
+import { captureObjectKey, hourOf } from "./record";
+
+export interface CaptureTarget {
+  bucket: string;
+  prefix: string;
+  endpoint: string;
+  variant: string;
+}
+
+export interface CaptureWriterOptions {
+  /** How often buffered records are written to S3 (default 2000 ms). */
+  flushIntervalMs?: number;
+  /** Clock time after which a capture file is closed and a new one started (default 60 s). */
+  rollAfterMs?: number;
+  /** Size after which a capture file is closed (default 4 MiB; bounds the rewrite per flush). */
+  maxFileBytes?: number;
+  /** Where publishing failures are reported (default: stderr). */
+  log?(message: string): void;
+}
+
+interface CaptureFile {
+  target: CaptureTarget;
+  bucket: string;
+  key: string;
+  journal: string;
+  hour: number;
+  openedMs: number;
+  /** Lines appended since the last flush. */
+  pending: string[];
+  /** Bytes of lines journaled plus pending (decides rolling by size). */
+  bytes: number;
+  /** Journaled lines not yet published (a failed publish is retried on the next flush). */
+  unpublished: boolean;
+  /** A failure to publish this file was logged (retries stay quiet until one succeeds). */
+  failureLogged: boolean;
+  closed: boolean;
+}
+
+export interface CaptureStats {
+  /** Records handed to the writer. */
+  appended: number;
+  /** Records that are in a published S3 object. */
+  published: number;
+  /** Publish attempts that failed (retried on the next flush). */
+  publishFailures: number;
+}
+
+function targetId(t: CaptureTarget): string {
+  return JSON.stringify([t.bucket, t.prefix, t.endpoint.toLowerCase(), t.variant]);
+}
+
+export class CaptureWriter {
+  private readonly open = new Map<string, CaptureFile>();
+  /** Closed files whose journal still has to be published or removed. */
+  private readonly closing: CaptureFile[] = [];
+  /** Journal files left by a previous run that are not published yet. */
+  private readonly orphans: string[] = [];
+  private readonly orphansLogged = new Set<string>();
+  private flushing: Promise<void>;
+  private readonly timer: NodeJS.Timeout;
+  private readonly flushIntervalMs: number;
+  private readonly rollAfterMs: number;
+  private readonly maxFileBytes: number;
+  private readonly log: (message: string) => void;
+  private closed = false;
+  private closing_: Promise<void> | undefined;
+  private readonly counts: CaptureStats = { appended: 0, published: 0, publishFailures: 0 };
+  private readonly publishedLines = new Map<CaptureFile, number>();
+  private readonly journaledLines = new Map<CaptureFile, number>();
+
+  constructor(
+    private readonly objects: ObjectStore,
+    private readonly clock: Clock,
+    private readonly dir: string,
+    options: CaptureWriterOptions = {},
+  ) {
+    this.flushIntervalMs = options.flushIntervalMs ?? 2000;
+    this.rollAfterMs = options.rollAfterMs ?? 60_000;
+    this.maxFileBytes = options.maxFileBytes ?? 4 * 1024 * 1024;
+    this.log = options.log ?? ((message) => process.stderr.write(`${message}\n`));
+    // Whatever a crashed run journaled but did not publish goes out before anything new.
+    this.flushing = this.recover();
+    this.timer = setInterval(() => this.flushInBackground(), this.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  /** Buffers one record line (without newline); synchronous and I/O-free. */
+  append(target: CaptureTarget, time: Date, line: string): void {
+    if (this.closed) throw new Error("The capture writer is closed");
+    const id = targetId(target);
+    let file = this.open.get(id);
+    const hour = hourOf(time);
+    if (file && (file.hour !== hour || this.expired(file, time.getTime()))) {
+      this.retire(id, file);
+      if (file.hour !== hour) this.flushSoon(); // the finished hour should reach S3 promptly
+      file = undefined;
+    }
+    if (!file) {
+      const key = captureObjectKey(target.prefix, target.endpoint, target.variant, time);
+      file = {
+        target,
+        bucket: target.bucket,
+        key,
+        journal: journalFile(this.dir, { bucket: target.bucket, key }),
+        hour,
+        openedMs: time.getTime(),
+        pending: [],
+        bytes: 0,
+        unpublished: false,
+        failureLogged: false,
+        closed: false,
+      };
+      this.open.set(id, file);
+    }
+    file.pending.push(line);
+    file.bytes += Buffer.byteLength(line) + 1;
+    this.counts.appended++;
+  }
+
+  /** Writes everything buffered so far to S3; resolves when it is published. */
+  flush(): Promise<void> {
+    const run = () => this.flushOnce();
+    this.flushing = this.flushing.then(run, run);
+    return this.flushing;
+  }
+
+  /** Closes the files of one endpoint (update, delete) and publishes them. */
+  async closeEndpoint(endpoint: string): Promise<void> {
+    for (const [id, file] of this.open) {
+      if (file.target.endpoint.toLowerCase() === endpoint.toLowerCase()) this.retire(id, file);
+    }
+    await this.flush();
+  }
+
+  /** Publishes everything and stops the timer (emulator shutdown). */
+  close(): Promise<void> {
+    if (!this.closing_) {
+      this.closed = true; // late appends fail loudly instead of landing in a file nobody flushes
+      clearInterval(this.timer);
+      for (const [id, file] of [...this.open]) this.retire(id, file);
+      this.closing_ = this.flush();
+    }
+    return this.closing_;
+  }
+
+  /** Stops a file taking records; the next flush publishes it for the last time. */
+  private retire(id: string, file: CaptureFile): void {
+    file.closed = true;
+    this.open.delete(id);
+    this.closing.push(file);
+  }
+
+  stats(): CaptureStats {
+    return { ...this.counts };
+  }
+
+  private expired(file: CaptureFile, nowMs: number): boolean {
+    return nowMs - file.openedMs >= this.rollAfterMs || file.bytes >= this.maxFileBytes;
+  }
+
+  private flushSoon(): void {
+    setImmediate(() => this.flushInBackground());
+  }
+
+  /** A background flush must never become an unhandled rejection (it would end the process). */
+  private flushInBackground(): void {
+    this.flush().catch((error: unknown) => {
+      this.log(`data capture: flush failed (will retry): ${(error as Error).message}`);
+    });
+  }
+
+  private async flushOnce(): Promise<void> {
+    if (this.orphans.length > 0) await this.publishOrphans();
+    const now = this.clock.now();
+    for (const [id, file] of [...this.open]) {
+      if (file.hour !== hourOf(now) || this.expired(file, now.getTime())) this.retire(id, file);
+    }
+    const files = [...this.open.values(), ...this.closing];
+    for (const file of files) {
+      await this.flushFile(file);
+    }
+    // Published closed files are done: their journal is no longer needed.
+    for (let i = this.closing.length - 1; i >= 0; i--) {
+      const file = this.closing[i];
+      if (!file.unpublished && file.pending.length === 0) {
+        this.closing.splice(i, 1);
+        await fs.promises.rm(file.journal, { force: true });
+        this.publishedLines.delete(file);
+        this.journaledLines.delete(file);
+      }
+    }
+  }
+
+  private async flushFile(file: CaptureFile): Promise<void> {
+    if (file.pending.length > 0) {
+      const lines = file.pending;
+      file.pending = [];
+      try {
+        await appendToJournal(file.journal, { bucket: file.bucket, key: file.key }, lines);
+      } catch (error) {
+        // Not durable yet: keep the lines buffered and try again next time.
+        file.pending = lines.concat(file.pending);
+        this.counts.publishFailures++;
+        this.log(`data capture: could not journal ${file.key}: ${(error as Error).message}`);
+        return;
+      }
+      this.journaledLines.set(file, (this.journaledLines.get(file) ?? 0) + lines.length);
+      file.unpublished = true;
+    }
+    if (!file.unpublished) return;
+    try {
+      await this.publish(file.journal);
+      file.unpublished = false;
+      const journaled = this.journaledLines.get(file) ?? 0;
+      this.counts.published += journaled - (this.publishedLines.get(file) ?? 0);
+      this.publishedLines.set(file, journaled);
+      file.failureLogged = false;
+    } catch (error) {
+      this.counts.publishFailures++;
+      if (!file.failureLogged) {
+        file.failureLogged = true;
+        this.log(
+          `data capture: could not write s3://${file.bucket}/${file.key} (will retry): ${(error as Error).message}`,
+        );
+      }
+    }
+  }
+
+  /** Puts the journal's complete lines as the object (atomic replace in the object store). */
+  private async publish(journal: string): Promise<void> {
+    const content = await readJournal(journal);
+    if (!content || content.body.length === 0) return;
+    await this.objects.putObject(content.header.bucket, content.header.key, content.body, {
+      contentType: "application/octet-stream",
+    });
+  }
+
+  /** Republishes what a previous run journaled (crash recovery), then drops those journals. */
+  private async recover(): Promise<void> {
+    this.orphans.push(...(await listJournalFiles(this.dir)));
+    await this.publishOrphans();
+  }
+
+  /** Journals of a previous run; one that cannot be published yet is retried at every flush. */
+  private async publishOrphans(): Promise<void> {
+    for (const journal of this.orphans.splice(0)) {
+      try {
+        await this.publish(journal);
+        await fs.promises.rm(journal, { force: true });
+      } catch (error) {
+        this.counts.publishFailures++;
+        this.orphans.push(journal);
+        if (!this.orphansLogged.has(journal)) {
+          this.orphansLogged.add(journal);
+          this.log(
+            `data capture: could not republish ${journal} after a restart (will retry): ${(error as Error).message}`,
+          );
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,430 @@
+/**
+ * The emulator's HTTP edge: one server for every service, like AWS's regional front doors.
+ *
+ * For each request it decides the service (X-Amz-Target for the JSON 1.1 services, the SageMaker
+ * Runtime invocation path, otherwise S3's REST API), verifies the SigV4 signature against the
+ * workspace credentials, decodes the request for the service, and encodes the result or the
+ * AwsError in that service's protocol. Bad input never takes the server down and never gets a
+ * 5xx: only a bug in a handler (a non-AwsError exception) is answered with 500 and logged.
+ */
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { VirtualClock } from "../clock";
+import { AwsError, type JsonService } from "../context";
+import type { LocalCredentials } from "../credentials";
+import { changeClock, clockDocument, type HealthDocument } from "./localApi";
+import { verifiedS3Body, type VerifiedBody } from "./payload";
+import { authError, newRequestId, writeError, writeJson, type Protocol } from "./responses";
+import {
+  MAX_INVOCATION_PAYLOAD_BYTES,
+  RUNTIME_INPUT_HEADERS,
+  type RuntimeService,
+} from "./runtime";
+import { AuthFailure, parseQuery, verifySigV4, type VerifiedAuth } from "./sigv4";
+
+/** An S3 REST request after routing and authentication; the body is decoded and verified. */
+export interface S3Request {
+  method: string;
+  /** Undefined for service-level requests (ListBuckets). */
+  bucket?: string;
+  /** Undefined for bucket-level requests; decoded from the path. */
+  key?: string;
+  query: Record<string, string | string[]>;
+  headers: http.IncomingHttpHeaders;
+  requestId: string;
+  /** `http://host:port` as the client addressed us (for Location members). */
+  origin: string;
+  body(): VerifiedBody;
+}
+
+export interface S3RestApi {
+  /** Writes the response; throws AwsError for the edge to encode as S3 XML. */
+  handle(request: S3Request, res: http.ServerResponse): Promise<void>;
+}
+
+export interface EdgeOptions {
+  credentials: LocalCredentials;
+  clock: VirtualClock;
+  health(): HealthDocument;
+  /** JSON 1.1 services by X-Amz-Target prefix, e.g. `SageMaker`, `CodeCommit_20150413`. */
+  jsonServices: Record<string, JsonService>;
+  runtime: RuntimeService;
+  s3: S3RestApi;
+  /** Where unexpected handler failures are reported (default: stderr). */
+  log?(message: string): void;
+}
+
+/** Largest JSON 1.1 request body accepted (SageMaker's largest inputs are far smaller). */
+const MAX_JSON_BODY_BYTES = 16 * 1024 * 1024;
+
+const RUNTIME_PATH = /^\/endpoints\/([^/]+)\/invocations$/;
+const VIRTUAL_HOST = /^(.+)\.localhost(?::\d+)?$/i;
+
+interface Route {
+  protocol: Protocol;
+  kind: "health" | "local" | "json" | "runtime" | "s3";
+}
+
+function header(req: http.IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(",") : value;
+}
+
+function route(req: http.IncomingMessage, rawPath: string, rawQuery: string): Route {
+  if (rawPath === "/_local/health" && (req.method === "GET" || req.method === "HEAD")) {
+    return { protocol: "json", kind: "health" };
+  }
+  if (rawPath.startsWith("/_local/")) {
+    return { protocol: "json", kind: "local" };
+  }
+  if (header(req, "x-amz-target") !== undefined) {
+    return { protocol: "json", kind: "json" };
+  }
+  const signingService = /Credential=[^/]*\/[^/]*\/[^/]*\/([^/]+)\//.exec(
+    header(req, "authorization") ?? "",
+  )?.[1];
+  const host = header(req, "host") ?? "";
+  const runtimePath =
+    req.method === "POST" && RUNTIME_PATH.test(rawPath) && !VIRTUAL_HOST.test(host);
+  if (signingService !== undefined && signingService !== "s3") {
+    return runtimePath
+      ? { protocol: "restJson", kind: "runtime" }
+      : { protocol: "json", kind: "json" };
+  }
+  if (
+    signingService === undefined &&
+    runtimePath &&
+    !/(^|&)(uploads|uploadId|delete)(=|&|$)/.test(rawQuery)
+  ) {
+    return { protocol: "restJson", kind: "runtime" };
+  }
+  return { protocol: "s3", kind: "s3" };
+}
+
+/** Reads a whole (small) body, refusing more than `limit` bytes. */
+function readBody(
+  req: http.IncomingMessage,
+  limit: number,
+  tooLarge: () => AwsError,
+): Promise<Buffer> {
+  const declared = Number(header(req, "content-length") ?? "0");
+  if (declared > limit) {
+    return Promise.reject(tooLarge());
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners("data");
+        req.resume();
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+export function createEdgeServer(options: EdgeOptions): http.Server {
+  const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
+
+  async function authenticate(
+    req: http.IncomingMessage,
+    rawPath: string,
+    rawQuery: string,
+    body?: Buffer,
+  ): Promise<VerifiedAuth> {
+    return verifySigV4(
+      { method: req.method ?? "GET", rawPath, rawQuery, headers: req.headers, body },
+      options.credentials,
+      new Date(),
+    );
+  }
+
+  async function handleJson(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    rawPath: string,
+    rawQuery: string,
+    requestId: string,
+  ): Promise<void> {
+    const body = await readBody(
+      req,
+      MAX_JSON_BODY_BYTES,
+      () =>
+        new AwsError(
+          "SerializationException",
+          `Request body exceeds ${MAX_JSON_BODY_BYTES} bytes`,
+          413,
+        ),
+    );
+    await authenticate(req, rawPath, rawQuery, body);
+    const target = header(req, "x-amz-target") ?? "";
+    const dot = target.lastIndexOf(".");
+    const service = dot > 0 ? options.jsonServices[target.slice(0, dot)] : undefined;
+    if (!service) {
+      throw new AwsError(
+        "UnknownOperationException",
+        target
+          ? `X-Amz-Target ${target} names no service of the local emulator (known: ${Object.keys(
+              options.jsonServices,
+            )
+              .map((p) => `${p}.*`)
+              .join(", ")})`
+          : "Missing X-Amz-Target header: JSON 1.1 requests name their operation there",
+      );
+    }
+    const input = parseJsonInput(body);
+    const output = await service.handle(target.slice(dot + 1), input);
+    writeJson(res, 200, output ?? {}, requestId);
+  }
+
+  async function handleLocal(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    rawPath: string,
+    rawQuery: string,
+    requestId: string,
+  ): Promise<void> {
+    const body = await readBody(
+      req,
+      1024 * 1024,
+      () => new AwsError("SerializationException", "Request body too large", 413),
+    );
+    await authenticate(req, rawPath, rawQuery, body);
+    if (rawPath === "/_local/clock" && req.method === "GET") {
+      writeJson(res, 200, clockDocument(options.clock), requestId);
+    } else if (rawPath === "/_local/clock" && req.method === "POST") {
+      writeJson(res, 200, await changeClock(options.clock, parseJsonInput(body)), requestId);
+    } else {
+      throw new AwsError(
+        "UnknownOperationException",
+        `${req.method} ${rawPath} is not part of the local API (GET /_local/health, GET|POST /_local/clock)`,
+        404,
+      );
+    }
+  }
+
+  async function handleRuntime(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    rawPath: string,
+    rawQuery: string,
+    requestId: string,
+  ): Promise<void> {
+    const body = await readBody(
+      req,
+      MAX_INVOCATION_PAYLOAD_BYTES,
+      () =>
+        new AwsError(
+          "ValidationError",
+          `Request payload exceeds the maximum of ${MAX_INVOCATION_PAYLOAD_BYTES} bytes (6 MB) for InvokeEndpoint.`,
+          413,
+        ),
+    );
+    await authenticate(req, rawPath, rawQuery, body);
+    const endpointName = decodeURIComponent(RUNTIME_PATH.exec(rawPath)![1]);
+    const input: Record<string, unknown> = {
+      EndpointName: endpointName,
+      Body: new Uint8Array(body),
+    };
+    for (const [name, member] of Object.entries(RUNTIME_INPUT_HEADERS)) {
+      const value = header(req, name);
+      if (value !== undefined) input[member] = value;
+    }
+    const output = await options.runtime.invokeEndpoint(
+      input as { EndpointName: string; Body: Uint8Array },
+    );
+    const payload =
+      output.Body === undefined ? Buffer.alloc(0) : Buffer.from(output.Body as Uint8Array);
+    const headers: Record<string, string | number> = {
+      "Content-Type": output.ContentType ?? "application/json",
+      "Content-Length": payload.length,
+      "x-amzn-RequestId": requestId,
+    };
+    if (output.InvokedProductionVariant)
+      headers["x-Amzn-Invoked-Production-Variant"] = output.InvokedProductionVariant;
+    if (output.CustomAttributes)
+      headers["X-Amzn-SageMaker-Custom-Attributes"] = output.CustomAttributes;
+    if (output.NewSessionId) headers["X-Amzn-SageMaker-New-Session-Id"] = output.NewSessionId;
+    if (output.ClosedSessionId)
+      headers["X-Amzn-SageMaker-Closed-Session-Id"] = output.ClosedSessionId;
+    res.writeHead(200, headers);
+    res.end(payload);
+  }
+
+  async function handleS3(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    rawPath: string,
+    rawQuery: string,
+    requestId: string,
+  ): Promise<void> {
+    const host = header(req, "host") ?? "127.0.0.1";
+    const auth = await authenticate(req, rawPath, rawQuery);
+    if (!auth.presigned && header(req, "x-amz-content-sha256") === undefined) {
+      // SigV4 for S3 must say how the payload is covered (a hash, unsigned, or streaming).
+      throw new AwsError(
+        "InvalidRequest",
+        "Missing required header for this request: x-amz-content-sha256",
+        400,
+      );
+    }
+    const query = parseQuery(rawQuery);
+    let bucket: string | undefined;
+    let keyPath: string;
+    const virtual = VIRTUAL_HOST.exec(host);
+    if (virtual) {
+      bucket = virtual[1];
+      keyPath = rawPath.slice(1);
+    } else {
+      const slash = rawPath.indexOf("/", 1);
+      const bucketPart = slash < 0 ? rawPath.slice(1) : rawPath.slice(1, slash);
+      bucket = bucketPart.length > 0 ? decodePath(bucketPart) : undefined;
+      keyPath = slash < 0 ? "" : rawPath.slice(slash + 1);
+    }
+    const key = keyPath.length > 0 ? decodePath(keyPath) : undefined;
+    let body: VerifiedBody | undefined;
+    await options.s3.handle(
+      {
+        method: req.method ?? "GET",
+        bucket,
+        key,
+        query,
+        headers: req.headers,
+        requestId,
+        origin: `http://${host}`,
+        body: () => (body ??= verifiedS3Body(req, auth)),
+      },
+      res,
+    );
+  }
+
+  const server = http.createServer(async (req, res) => {
+    const requestId = newRequestId();
+    const rawUrl = req.url ?? "/";
+    const questionMark = rawUrl.indexOf("?");
+    const rawPath = questionMark < 0 ? rawUrl : rawUrl.slice(0, questionMark);
+    const rawQuery = questionMark < 0 ? "" : rawUrl.slice(questionMark + 1);
+    let current: Route = { protocol: "json", kind: "json" };
+    try {
+      current = route(req, rawPath, rawQuery);
+      switch (current.kind) {
+        case "health":
+          writeJson(res, 200, options.health(), requestId);
+          return;
+        case "local":
+          await handleLocal(req, res, rawPath, rawQuery, requestId);
+          return;
+        case "json":
+          await handleJson(req, res, rawPath, rawQuery, requestId);
+          return;
+        case "runtime":
+          await handleRuntime(req, res, rawPath, rawQuery, requestId);
+          return;
+        case "s3":
+          await handleS3(req, res, rawPath, rawQuery, requestId);
+          return;
+      }
+    } catch (caught) {
+      let error: AwsError;
+      if (caught instanceof AwsError) {
+        error = caught;
+      } else if (caught instanceof AuthFailure) {
+        error = authError(current.protocol, caught);
+      } else {
+        log(
+          `local-aws: ${req.method} ${rawUrl} failed: ${(caught as Error)?.stack ?? String(caught)}`,
+        );
+        error =
+          current.protocol === "s3"
+            ? new AwsError(
+                "InternalError",
+                "We encountered an internal error. Please try again.",
+                500,
+              )
+            : new AwsError(
+                "InternalFailure",
+                "The request processing has failed because of an unknown error.",
+                500,
+              );
+      }
+      // Let the rest of an unread request body drain so the connection can be reused.
+      if (!req.complete) req.resume();
+      writeError(current.protocol, res, error, requestId, {
+        head: req.method === "HEAD",
+        resource: current.protocol === "s3" ? safeDecode(rawPath) : undefined,
+      });
+    }
+  });
+  // Unparseable HTTP (bad request line, oversized headers): answer 400 instead of dropping.
+  server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
+    if (socket.writable && error.code !== "ECONNRESET") {
+      socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+    } else {
+      socket.destroy();
+    }
+  });
+  return server;
+}
+
+function parseJsonInput(body: Buffer): Record<string, unknown> {
+  if (body.length === 0) {
+    return {};
+  }
+  let input: unknown;
+  try {
+    input = JSON.parse(body.toString("utf8"));
+  } catch (error) {
+    throw new AwsError(
+      "SerializationException",
+      `The request body is not valid JSON: ${(error as Error).message}`,
+    );
+  }
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    throw new AwsError(
+      "SerializationException",
+      "The request body must be a JSON object (the operation's input structure)",
+    );
+  }
+  return input as Record<string, unknown>;
+}
+
+function decodePath(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new AwsError("InvalidURI", "Couldn't parse the specified URI.");
+  }
+}
+
+function safeDecode(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/** Starts listening on 127.0.0.1 only; resolves with the bound port. */
+export function listenLocal(server: http.Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const failed = (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === "EADDRINUSE"
+          ? new Error(
+              `Port ${port} on 127.0.0.1 is already in use; choose another port, or 0 for any free port`,
+            )
+          : error,
+      );
+    server.once("error", failed);
+    server.listen(port, "127.0.0.1", () => {
+      server.off("error", failed);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}

@@ -1,0 +1,463 @@
+/**
+ * SigV4 verification: recompute the signature of an incoming request with @smithy/signature-v4
+ * (the signer the AWS SDK itself uses) and compare it with the one the client sent, in constant
+ * time. The algorithm is AWS's "Signature Version 4 signing process"
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html); we only rebuild
+ * the request the client signed: its method, raw path, decoded query, the headers it lists in
+ * SignedHeaders, and its payload hash.
+ */
+import * as crypto from "node:crypto";
+import type { IncomingHttpHeaders } from "node:http";
+import { SignatureV4 } from "@smithy/signature-v4";
+import type { Checksum, SourceData } from "@smithy/types";
+import type { LocalCredentials } from "../credentials";
+
+/** AWS rejects requests whose signing time is more than 15 minutes away from its own. */
+export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
+
+export const EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+/** SHA-256 / HMAC-SHA256 with node:crypto, in the shape the smithy signer expects. */
+export class NodeSha256 implements Checksum {
+  private hash: crypto.Hash | crypto.Hmac;
+
+  constructor(private readonly secret?: SourceData) {
+    this.hash = NodeSha256.create(secret);
+  }
+
+  private static create(secret?: SourceData): crypto.Hash | crypto.Hmac {
+    return secret === undefined
+      ? crypto.createHash("sha256")
+      : crypto.createHmac("sha256", toBuffer(secret));
+  }
+
+  update(data: Uint8Array): void {
+    this.hash.update(data);
+  }
+
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.hash.digest());
+  }
+
+  reset(): void {
+    this.hash = NodeSha256.create(this.secret);
+  }
+}
+
+function toBuffer(data: SourceData): Buffer {
+  if (typeof data === "string") {
+    return Buffer.from(data, "utf8");
+  }
+  if (ArrayBuffer.isView(data)) {
+    return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  }
+  return Buffer.from(data);
+}
+
+/** Why a request was refused; the edge maps each kind to the service's error code. */
+export type AuthFailureKind =
+  "missing" | "malformed" | "unknownAccessKey" | "signatureMismatch" | "skewed" | "expired";
+
+export class AuthFailure extends Error {
+  constructor(
+    readonly kind: AuthFailureKind,
+    message: string,
+    /** Details some error shapes carry (S3's RequestTime/ServerTime, AWSAccessKeyId). */
+    readonly details: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = "AuthFailure";
+  }
+}
+
+/** What a verified request was signed with; aws-chunked bodies need it to check chunk signatures. */
+export interface VerifiedAuth {
+  accessKeyId: string;
+  /** `YYYYMMDDTHHMMSSZ` as signed. */
+  longDate: string;
+  /** `YYYYMMDD/region/service/aws4_request`. */
+  scope: string;
+  region: string;
+  service: string;
+  signature: string;
+  signingKey: Buffer;
+  /** The x-amz-content-sha256 value (S3) or the body hash the signature covered. */
+  payloadHash: string;
+  /** True for query-string (presigned URL) authentication. */
+  presigned: boolean;
+}
+
+export interface IncomingSignedRequest {
+  method: string;
+  /** Path as sent on the request line, still percent-encoded. */
+  rawPath: string;
+  /** Query string as sent, without '?'. */
+  rawQuery: string;
+  headers: IncomingHttpHeaders;
+  /** The full body for services whose payload hash is not sent in a header (JSON protocols). */
+  body?: Buffer;
+}
+
+const AUTH_PATTERN =
+  /^AWS4-HMAC-SHA256\s+Credential=([^,\s]+)\s*,\s*SignedHeaders=([^,\s]+)\s*,\s*Signature=([0-9a-fA-F]+)\s*$/;
+
+/** Parses a query string into the decoded map the signer canonicalizes (repeated keys -> arrays). */
+export function parseQuery(rawQuery: string): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  if (rawQuery.length === 0) {
+    return query;
+  }
+  for (const part of rawQuery.split("&")) {
+    if (part.length === 0) {
+      continue;
+    }
+    const eq = part.indexOf("=");
+    const key = decodeQueryComponent(eq < 0 ? part : part.slice(0, eq));
+    const value = eq < 0 ? "" : decodeQueryComponent(part.slice(eq + 1));
+    const existing = query[key];
+    if (existing === undefined) {
+      query[key] = value;
+    } else if (Array.isArray(existing)) {
+      existing.push(value);
+    } else {
+      query[key] = [existing, value];
+    }
+  }
+  return query;
+}
+
+function decodeQueryComponent(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new AuthFailure(
+      "malformed",
+      `The query string contains an invalid percent-encoding: ${text}`,
+    );
+  }
+}
+
+function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(",") : value;
+}
+
+/** Parses `YYYYMMDDTHHMMSSZ`. */
+export function parseAmzDate(text: string): Date | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text);
+  if (!m) {
+    return undefined;
+  }
+  const date = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]));
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+function formatAmzDate(date: Date): string {
+  return date
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}Z$/, "Z");
+}
+
+export function deriveSigningKey(
+  secret: string,
+  shortDate: string,
+  region: string,
+  service: string,
+): Buffer {
+  const hmac = (key: string | Buffer, data: string): Buffer =>
+    crypto.createHmac("sha256", key).update(data).digest();
+  return hmac(hmac(hmac(hmac(`AWS4${secret}`, shortDate), region), service), "aws4_request");
+}
+
+function timingSafeEqualHex(a: string, b: string): boolean {
+  const left = Buffer.from(a.toLowerCase(), "utf8");
+  const right = Buffer.from(b.toLowerCase(), "utf8");
+  return left.length === right.length && crypto.timingSafeEqual(left, right);
+}
+
+/**
+ * Verifies the Authorization header of a request against the workspace credentials.
+ * Throws AuthFailure; `realNow` is real time (clients sign with their real clock, whatever the
+ * emulator's virtual clock says).
+ */
+export async function verifySigV4(
+  request: IncomingSignedRequest,
+  credentials: LocalCredentials,
+  realNow: Date = new Date(),
+): Promise<VerifiedAuth> {
+  const authorization = headerValue(request.headers, "authorization");
+  if (!authorization) {
+    if (/(^|&)X-Amz-Signature=/.test(request.rawQuery)) {
+      return verifyPresigned(request, credentials, realNow);
+    }
+    if (/(^|&)AWSAccessKeyId=/.test(request.rawQuery)) {
+      throw new AuthFailure(
+        "malformed",
+        "Signature Version 2 presigned URLs are not supported by the local emulator; presign with SigV4 (boto3: Config(signature_version='s3v4')).",
+      );
+    }
+    throw new AuthFailure("missing", "Missing Authentication Token");
+  }
+  const match = AUTH_PATTERN.exec(authorization.trim());
+  if (!match) {
+    throw new AuthFailure(
+      "malformed",
+      `Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' with algorithm AWS4-HMAC-SHA256. Authorization=${authorization.split(" ")[0]}`,
+    );
+  }
+  const [, credential, signedHeadersText, signature] = match;
+  const credentialParts = credential.split("/");
+  if (credentialParts.length !== 5 || credentialParts[4] !== "aws4_request") {
+    throw new AuthFailure(
+      "malformed",
+      `Credential should be scoped to a valid region, service and 'aws4_request'. Credential=${credential}`,
+    );
+  }
+  const [accessKeyId, shortDate, region, service] = credentialParts;
+  if (accessKeyId !== credentials.accessKeyId) {
+    throw new AuthFailure(
+      "unknownAccessKey",
+      "The security token included in the request is invalid.",
+      {
+        AWSAccessKeyId: accessKeyId,
+      },
+    );
+  }
+  const amzDate = headerValue(request.headers, "x-amz-date");
+  const signingDate = amzDate ? parseAmzDate(amzDate) : undefined;
+  if (!amzDate || !signingDate) {
+    throw new AuthFailure(
+      "malformed",
+      "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header in ISO 8601 basic format (YYYYMMDDTHHMMSSZ).",
+    );
+  }
+  const skew = signingDate.getTime() - realNow.getTime();
+  if (Math.abs(skew) > MAX_CLOCK_SKEW_MS) {
+    const now = formatAmzDate(realNow);
+    const bound = formatAmzDate(new Date(realNow.getTime() + Math.sign(skew) * MAX_CLOCK_SKEW_MS));
+    throw new AuthFailure(
+      "skewed",
+      skew < 0
+        ? `Signature expired: ${amzDate} is now earlier than ${bound} (${now} - 15 min.)`
+        : `Signature not yet current: ${amzDate} is still later than ${bound} (${now} + 15 min.)`,
+      {
+        RequestTime: amzDate,
+        ServerTime: realNow.toISOString(),
+        MaxAllowedSkewMilliseconds: String(MAX_CLOCK_SKEW_MS),
+      },
+    );
+  }
+
+  const signedHeaders = signedHeadersText.split(";");
+  const headers: Record<string, string> = {};
+  for (const name of signedHeaders) {
+    const value = headerValue(request.headers, name);
+    if (value !== undefined) {
+      headers[name] = value;
+    }
+  }
+  const payloadHash = headerValue(request.headers, "x-amz-content-sha256");
+  const bodyHash =
+    request.body === undefined
+      ? undefined
+      : crypto.createHash("sha256").update(request.body).digest("hex");
+  // The signer trusts a declared payload hash; with the body at hand, the declaration must be true.
+  const payloadMatches =
+    payloadHash === undefined || bodyHash === undefined || payloadHash === bodyHash;
+  const signer = new SignatureV4({
+    credentials,
+    region,
+    service,
+    sha256: NodeSha256,
+    // S3 is the one service whose canonical path is not escaped a second time.
+    uriEscapePath: service !== "s3",
+    applyChecksum: false,
+  });
+  const signed = await signer.sign(
+    {
+      method: request.method,
+      protocol: "http:",
+      hostname: (headers.host ?? "").replace(/:\d+$/, ""),
+      path: request.rawPath,
+      query: parseQuery(request.rawQuery),
+      headers,
+      body: payloadHash === undefined ? (request.body ?? new Uint8Array(0)) : undefined,
+    },
+    {
+      signingDate,
+      signingRegion: region,
+      signingService: service,
+      signableHeaders: new Set(signedHeaders),
+    },
+  );
+  const expected = /Signature=([0-9a-f]+)$/.exec(String(signed.headers.authorization))?.[1] ?? "";
+  const expectedShortDate = amzDate.slice(0, 8);
+  if (
+    !payloadMatches ||
+    shortDate !== expectedShortDate ||
+    !timingSafeEqualHex(expected, signature)
+  ) {
+    throw new AuthFailure(
+      "signatureMismatch",
+      "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
+      { AWSAccessKeyId: accessKeyId },
+    );
+  }
+  return {
+    accessKeyId,
+    longDate: amzDate,
+    scope: `${shortDate}/${region}/${service}/aws4_request`,
+    region,
+    service,
+    signature: signature.toLowerCase(),
+    signingKey: deriveSigningKey(credentials.secretAccessKey, shortDate, region, service),
+    payloadHash: payloadHash ?? bodyHash ?? EMPTY_SHA256,
+    presigned: false,
+  };
+}
+
+/** The longest validity AWS accepts for a presigned URL (7 days). */
+const MAX_PRESIGNED_EXPIRES_SECONDS = 7 * 24 * 3600;
+
+/**
+ * Query-string authentication (presigned URLs,
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html): the X-Amz-*
+ * parameters carry what the Authorization header would, and S3's payload is UNSIGNED-PAYLOAD.
+ */
+async function verifyPresigned(
+  request: IncomingSignedRequest,
+  credentials: LocalCredentials,
+  realNow: Date,
+): Promise<VerifiedAuth> {
+  const query = parseQuery(request.rawQuery);
+  const param = (name: string): string | undefined => {
+    const value = query[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  const algorithm = param("X-Amz-Algorithm");
+  const credential = param("X-Amz-Credential");
+  const amzDate = param("X-Amz-Date");
+  const expiresText = param("X-Amz-Expires");
+  const signedHeadersText = param("X-Amz-SignedHeaders");
+  const signature = param("X-Amz-Signature") ?? "";
+  if (!algorithm || !credential || !amzDate || !expiresText || !signedHeadersText || !signature) {
+    throw new AuthFailure(
+      "malformed",
+      "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.",
+    );
+  }
+  if (algorithm !== "AWS4-HMAC-SHA256") {
+    throw new AuthFailure(
+      "malformed",
+      `X-Amz-Algorithm only supports "AWS4-HMAC-SHA256", got "${algorithm}"`,
+    );
+  }
+  const [accessKeyId, shortDate, region, service, terminator, ...rest] = credential.split("/");
+  if (terminator !== "aws4_request" || rest.length > 0) {
+    throw new AuthFailure(
+      "malformed",
+      `Error parsing the X-Amz-Credential parameter; ${credential}`,
+    );
+  }
+  if (accessKeyId !== credentials.accessKeyId) {
+    throw new AuthFailure(
+      "unknownAccessKey",
+      "The security token included in the request is invalid.",
+      {
+        AWSAccessKeyId: accessKeyId,
+      },
+    );
+  }
+  const signingDate = parseAmzDate(amzDate);
+  const expires = Number(expiresText);
+  if (!signingDate) {
+    throw new AuthFailure(
+      "malformed",
+      "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"",
+    );
+  }
+  if (!Number.isInteger(expires) || expires < 1 || expires > MAX_PRESIGNED_EXPIRES_SECONDS) {
+    throw new AuthFailure(
+      "malformed",
+      "X-Amz-Expires must be between 1 and 604800 seconds (a week)",
+    );
+  }
+  if (realNow.getTime() > signingDate.getTime() + expires * 1000) {
+    throw new AuthFailure("expired", "Request has expired", {
+      "X-Amz-Expires": expiresText,
+      Expires: new Date(signingDate.getTime() + expires * 1000).toISOString(),
+      ServerTime: realNow.toISOString(),
+    });
+  }
+  if (signingDate.getTime() - realNow.getTime() > MAX_CLOCK_SKEW_MS) {
+    throw new AuthFailure("skewed", "Request is not yet valid", {
+      RequestTime: amzDate,
+      ServerTime: realNow.toISOString(),
+      MaxAllowedSkewMilliseconds: String(MAX_CLOCK_SKEW_MS),
+    });
+  }
+  const signedHeaders = signedHeadersText.split(";");
+  const headers: Record<string, string> = {};
+  for (const name of signedHeaders) {
+    const value = headerValue(request.headers, name);
+    if (value !== undefined) headers[name] = value;
+  }
+  // The signer re-adds the X-Amz-* authentication parameters itself.
+  const otherParameters: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(query)) {
+    if (!/^X-Amz-(Algorithm|Credential|Date|Expires|SignedHeaders|Signature)$/.test(name))
+      otherParameters[name] = value;
+  }
+  const payloadHash =
+    service === "s3" ? (headers["x-amz-content-sha256"] ?? "UNSIGNED-PAYLOAD") : EMPTY_SHA256;
+  const signer = new SignatureV4({
+    credentials,
+    region,
+    service,
+    sha256: NodeSha256,
+    uriEscapePath: service !== "s3",
+    applyChecksum: false,
+  });
+  const keep = new Set([...signedHeaders, "x-amz-content-sha256"]);
+  const presigned = await signer.presign(
+    {
+      method: request.method,
+      protocol: "http:",
+      hostname: (headers.host ?? "").replace(/:\d+$/, ""),
+      path: request.rawPath,
+      query: otherParameters,
+      headers: { ...headers, "x-amz-content-sha256": payloadHash },
+    },
+    {
+      signingDate,
+      expiresIn: expires,
+      signingRegion: region,
+      signingService: service,
+      signableHeaders: new Set(signedHeaders),
+      unsignableHeaders: signedHeaders.includes("x-amz-content-sha256")
+        ? undefined
+        : new Set(["x-amz-content-sha256"]),
+      unhoistableHeaders: keep,
+    },
+  );
+  const expected = String(presigned.query?.["X-Amz-Signature"] ?? "");
+  if (shortDate !== amzDate.slice(0, 8) || !timingSafeEqualHex(expected, signature)) {
+    throw new AuthFailure(
+      "signatureMismatch",
+      "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
+      { AWSAccessKeyId: accessKeyId },
+    );
+  }
+  return {
+    accessKeyId,
+    longDate: amzDate,
+    scope: `${shortDate}/${region}/${service}/aws4_request`,
+    region,
+    service,
+    signature: signature.toLowerCase(),
+    signingKey: deriveSigningKey(credentials.secretAccessKey, shortDate, region, service),
+    payloadHash,
+    presigned: true,
+  };
+}

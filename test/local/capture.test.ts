@@ -1,0 +1,225 @@
+/**
+ * The data capture writer against the real on-disk object store and a virtual clock: buffering
+ * off the request path, complete lines only, hour folders and 60-second files, the periodic and
+ * clock-driven flushes, publish failures retried, and crash recovery from the fsynced journal
+ * (a torn last line is never published).
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { VirtualClock } from "../../helpers/local/clock";
+import type { ServiceContext } from "../../helpers/local/context";
+import {
+  appendToJournal,
+  journalDir,
+  journalFile,
+} from "../../helpers/local/runtime/capture/journal";
+import { CaptureWriter, type CaptureTarget } from "../../helpers/local/runtime/capture/writer";
+import { EndpointRuntime } from "../../helpers/local/runtime/hosts";
+import { FileObjectStore } from "../../helpers/local/s3";
+import { FileStateStore } from "../../helpers/local/state";
+
+const TARGET: CaptureTarget = {
+  bucket: "capture",
+  prefix: "dc",
+  endpoint: "ep",
+  variant: "AllTraffic",
+};
+
+let workspace: string;
+let clock: VirtualClock;
+let objects: FileObjectStore;
+const writers: CaptureWriter[] = [];
+const logs: string[] = [];
+
+function writer(options: ConstructorParameters<typeof CaptureWriter>[3] = {}): CaptureWriter {
+  const created = new CaptureWriter(objects, clock, journalDir(workspace), {
+    flushIntervalMs: 3_600_000,
+    log: (message) => logs.push(message),
+    ...options,
+  });
+  writers.push(created);
+  return created;
+}
+
+/** What a reader listing the bucket sees: key -> lines (each must be a whole JSON record). */
+async function published(prefix = "dc/"): Promise<Map<string, string[]>> {
+  const result = new Map<string, string[]>();
+  for (const object of objects.listObjects("capture", prefix)) {
+    const text = (await objects.getObjectBuffer("capture", object.key)).toString("utf8");
+    expect(text.endsWith("\n")).toBe(true);
+    const lines = text.slice(0, -1).split("\n");
+    for (const line of lines) JSON.parse(line);
+    result.set(object.key, lines);
+  }
+  return result;
+}
+
+function record(n: number): string {
+  return JSON.stringify({ n });
+}
+
+beforeEach(async () => {
+  workspace = fs.mkdtempSync(path.join(os.tmpdir(), "capture-test-"));
+  clock = new VirtualClock();
+  await clock.set(new Date("2024-03-05T14:59:00.000Z"));
+  objects = new FileObjectStore(workspace, clock, "us-east-1");
+  objects.createBucket("capture");
+  logs.length = 0;
+});
+
+afterEach(async () => {
+  for (const w of writers.splice(0)) await w.close();
+  fs.rmSync(workspace, { recursive: true, force: true });
+});
+
+test("records wait in memory until a flush, then appear as whole lines", async () => {
+  const w = writer();
+  w.append(TARGET, clock.now(), record(1));
+  w.append(TARGET, clock.now(), record(2));
+  expect(objects.listObjects("capture", "")).toEqual([]);
+  await w.flush();
+  const files = await published();
+  expect([...files.values()]).toEqual([[record(1), record(2)]]);
+  expect([...files.keys()][0]).toMatch(
+    /^dc\/ep\/AllTraffic\/2024\/03\/05\/14\/59-0\d-\d{3}-[0-9a-f-]{36}\.jsonl$/,
+  );
+  // The open file's lines are journaled on disk until the file is closed and published.
+  expect(fs.readdirSync(journalDir(workspace))).toHaveLength(1);
+  // The open file is rewritten whole by the next flush: still one object, now three lines.
+  w.append(TARGET, clock.now(), record(3));
+  await w.flush();
+  expect([...(await published()).values()]).toEqual([[record(1), record(2), record(3)]]);
+  expect(w.stats()).toEqual({ appended: 3, published: 3, publishFailures: 0 });
+});
+
+test("a file never spans two hours, and rolls after 60 seconds of clock time", async () => {
+  const w = writer();
+  w.append(TARGET, new Date("2024-03-05T14:59:59.500Z"), record(1));
+  w.append(TARGET, new Date("2024-03-05T15:00:00.250Z"), record(2));
+  w.append(TARGET, new Date("2024-03-05T15:00:30.000Z"), record(3));
+  w.append(TARGET, new Date("2024-03-05T15:01:00.250Z"), record(4));
+  w.append({ ...TARGET, variant: "Shadow" }, new Date("2024-03-05T15:01:00.300Z"), record(5));
+  await w.flush();
+  const files = await published();
+  expect([...files.keys()].map((key) => key.replace(/-[0-9a-f-]{36}\.jsonl$/, ""))).toEqual([
+    "dc/ep/AllTraffic/2024/03/05/14/59-59-500",
+    "dc/ep/AllTraffic/2024/03/05/15/00-00-250",
+    "dc/ep/AllTraffic/2024/03/05/15/01-00-250",
+    "dc/ep/Shadow/2024/03/05/15/01-00-300",
+  ]);
+  expect([...files.values()]).toEqual([
+    [record(1)],
+    [record(2), record(3)],
+    [record(4)],
+    [record(5)],
+  ]);
+  // The clock (14:59) is outside every file's hour, so all are closed, and a closed file's
+  // journal is removed once it is published.
+  expect(fs.readdirSync(journalDir(workspace))).toEqual([]);
+});
+
+test("the timer flushes every flushIntervalMs without being asked", async () => {
+  const w = writer({ flushIntervalMs: 20 });
+  w.append(TARGET, clock.now(), record(1));
+  for (let i = 0; i < 200 && objects.listObjects("capture", "dc/").length === 0; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  expect([...(await published()).values()]).toEqual([[record(1)]]);
+});
+
+test("moving the clock forward publishes the capture of the time it skips", async () => {
+  const ctx: ServiceContext = {
+    region: "us-east-1",
+    accountId: "000000000000",
+    workspace,
+    clock,
+    state: new FileStateStore(path.join(workspace, "state")),
+    objects,
+  };
+  const hosts = new EndpointRuntime(ctx, { flushIntervalMs: 3_600_000 });
+  try {
+    hosts.capture.append(TARGET, clock.now(), record(1));
+    await clock.advance("1h");
+    expect([...(await published()).values()]).toEqual([[record(1)]]);
+  } finally {
+    await hosts.close();
+  }
+});
+
+test("a missing bucket is reported and retried; nothing is dropped", async () => {
+  const w = writer();
+  const target = { ...TARGET, bucket: "later" };
+  w.append(target, clock.now(), record(1));
+  await w.flush();
+  await w.flush();
+  expect(w.stats().publishFailures).toBe(2);
+  expect(logs).toHaveLength(1); // reported once, retried quietly
+  expect(logs[0]).toMatch(/could not write s3:\/\/later\/dc\/ep\/.* \(will retry\): .*bucket/i);
+  objects.createBucket("later");
+  w.append(target, clock.now(), record(2));
+  await w.flush();
+  const keys = objects.listObjects("later", "");
+  expect(keys).toHaveLength(1);
+  const text = (await objects.getObjectBuffer("later", keys[0].key)).toString();
+  expect(text).toBe(`${record(1)}\n${record(2)}\n`);
+  expect(w.stats()).toMatchObject({ appended: 2, published: 2 });
+});
+
+test("close publishes everything; appending afterwards fails loudly", async () => {
+  const w = writer();
+  w.append(TARGET, clock.now(), record(1));
+  await w.close();
+  expect([...(await published()).values()]).toEqual([[record(1)]]);
+  expect(fs.readdirSync(journalDir(workspace))).toEqual([]);
+  expect(() => w.append(TARGET, clock.now(), record(2))).toThrow("closed");
+});
+
+test("after a crash, journaled lines are republished and a torn last line is not", async () => {
+  // A run journaled two lines (fsynced), died before publishing, and tore a third line.
+  const key = "dc/ep/AllTraffic/2024/03/05/14/58-00-000-11111111-1111-4111-8111-111111111111.jsonl";
+  const header = { bucket: "capture", key };
+  const file = journalFile(journalDir(workspace), header);
+  await appendToJournal(file, header, [record(1), record(2)]);
+  fs.appendFileSync(file, '{"n":3,"tor');
+  // A journal torn inside its header holds nothing that was flushed.
+  const torn = journalFile(journalDir(workspace), { bucket: "capture", key: "dc/x.jsonl" });
+  fs.writeFileSync(torn, '{"bucket":"cap');
+
+  // And one for a bucket that does not exist yet: kept and retried, not lost.
+  const laterHeader = { bucket: "later", key: "dc/ep/AllTraffic/2024/03/05/14/58-30-000-x.jsonl" };
+  const laterFile = journalFile(journalDir(workspace), laterHeader);
+  await appendToJournal(laterFile, laterHeader, [record(9)]);
+
+  const w = writer();
+  await w.flush();
+  const files = await published();
+  expect(files.get(key)).toEqual([record(1), record(2)]);
+  expect(files.size).toBe(1);
+  expect(fs.existsSync(file)).toBe(false);
+  expect(fs.existsSync(torn)).toBe(false);
+  expect(fs.existsSync(laterFile)).toBe(true);
+  expect(logs).toHaveLength(1);
+  await w.flush();
+  expect(logs).toHaveLength(1); // retried quietly
+  objects.createBucket("later");
+  await w.flush();
+  expect((await objects.getObjectBuffer("later", laterHeader.key)).toString()).toBe(
+    `${record(9)}\n`,
+  );
+  expect(fs.existsSync(laterFile)).toBe(false);
+});
+
+test("a record is in exactly one object even when flushes race appends", async () => {
+  const w = writer();
+  const flushes: Promise<void>[] = [];
+  for (let i = 0; i < 500; i++) {
+    w.append(TARGET, new Date(clock.now().getTime() + i * 200), record(i));
+    if (i % 37 === 0) flushes.push(w.flush());
+  }
+  await Promise.all(flushes);
+  await w.flush();
+  const all = [...(await published()).values()].flat();
+  expect(all).toHaveLength(500);
+  expect(new Set(all).size).toBe(500);
+});
