@@ -16,6 +16,7 @@ import { createSageMakerService } from "./sagemaker";
 import { createEdgeServer, listenLocal } from "./server/edge";
 import type { HealthDocument } from "./server/localApi";
 import { probeHealth } from "./server/localClient";
+import { processWide } from "./processWide";
 import { createRuntimeService } from "./runtime";
 import type { RuntimeService } from "./server/runtime";
 import {
@@ -71,6 +72,9 @@ export interface EmulatorFile {
   startedAt: string;
 }
 
+/** Workspaces this process serves, shared by every copy of this module in the process. */
+const servedInProcess = processWide("servedWorkspaces", () => new Map<string, EmulatorFile>());
+
 export async function startLocalAws(options: StartLocalAwsOptions): Promise<LocalAws> {
   const workspace = path.resolve(options.workspace);
   const region = options.region ?? "us-east-1";
@@ -117,6 +121,7 @@ export async function startLocalAws(options: StartLocalAwsOptions): Promise<Loca
       accountId,
       startedAt: new Date().toISOString(),
     };
+    servedInProcess.set(workspace, emulatorFile);
     writeFileAtomic(
       path.join(workspace, EMULATOR_FILE),
       JSON.stringify(emulatorFile, null, 2) + "\n",
@@ -132,6 +137,7 @@ export async function startLocalAws(options: StartLocalAwsOptions): Promise<Loca
         for (const close of closers.reverse()) {
           await close();
         }
+        servedInProcess.delete(workspace);
         removeEmulatorFile(workspace);
         lock.release();
       })());
@@ -167,6 +173,12 @@ export async function findRunningLocalAws(workspace: string): Promise<
   | undefined
 > {
   const resolved = path.resolve(workspace);
+  // Served by this very process: no need to ask over HTTP (a busy event loop could time it out).
+  const own = servedInProcess.get(resolved);
+  if (own) {
+    const { endpoint, region, accountId, pid } = own;
+    return { endpoint, credentials: loadOrCreateCredentials(resolved), region, accountId, pid };
+  }
   let file: EmulatorFile;
   try {
     file = JSON.parse(fs.readFileSync(path.join(resolved, EMULATOR_FILE), "utf8")) as EmulatorFile;

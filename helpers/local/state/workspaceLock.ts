@@ -6,6 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { processWide } from "../processWide";
 
 export const LOCK_FILE = "emulator.lock";
 
@@ -15,7 +16,7 @@ interface LockContent {
 }
 
 /** Locks held by this process, so a second emulator in the same process is refused too. */
-const heldInProcess = new Set<string>();
+const heldInProcess = processWide("heldWorkspaceLocks", () => new Set<string>());
 
 export function isProcessAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) {
