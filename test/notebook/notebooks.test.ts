@@ -138,6 +138,13 @@ describe("the labs, run headlessly in local mode", () => {
     expect(latest).toContain("Latest constraint violations");
   });
 
+  it("keeps credentials out of every output", () => {
+    const outputs = JSON.stringify(lab.runs.map((run) => run.executed));
+    expect(outputs).not.toContain(emulator.credentials.accessKeyId);
+    expect(outputs).not.toContain(emulator.credentials.secretAccessKey);
+    expect(outputs).not.toMatch(/AKIA[0-9A-Z]{16}/);
+  });
+
   it("lab 02's lineage reaches this repository's HEAD commit", () => {
     const head = execFileSync("git", ["rev-parse", "HEAD"], {
       cwd: repoRoot(),
