@@ -13,6 +13,7 @@ import {
   type PreprocessResult,
 } from "../dataset";
 import type { WorkshopSession } from "../session";
+import type { Booster } from "../xgboost";
 import {
   associateTrialComponent,
   createExperiment,
@@ -20,6 +21,7 @@ import {
   timestampedName,
   Tracker,
 } from "../workflow/experiments";
+import { bestRound, learningCurveHistory, type EvalHistory } from "../workflow/learningCurve";
 import type { SecurityOptions } from "../workflow/security";
 import { upload } from "../workflow/storage";
 import {
@@ -149,6 +151,33 @@ export function trainingStep(progress: TrainingProgress): number {
   const steps = ["Starting", "Downloading", "Training", "Uploading", "Completed"];
   const index = steps.indexOf(progress.secondaryStatus ?? "");
   return index < 0 ? 0 : index + 1;
+}
+
+export interface LabLearningCurve {
+  /** train and test -> auc and logloss -> one value per boosting round. */
+  history: EvalHistory;
+  /** The round where the test AUC peaks, and that AUC. */
+  bestTest: { round: number; auc: number };
+  /** The test AUC after the last round (the model we deploy). */
+  finalTestAuc: number;
+}
+
+/**
+ * Step 8's learning curve: AUC and log loss per boosting round on the training and test sets,
+ * replayed from the downloaded model (the training job itself reports only the last round).
+ */
+export function learningCurve(model: Booster, prepared: PreparedData): LabLearningCurve {
+  const history = learningCurveHistory(model, {
+    train: { matrix: featureMatrix(prepared.train), labels: prepared.train.values[0] },
+    test: { matrix: featureMatrix(prepared.test), labels: prepared.test.values[0] },
+  });
+  const testAuc = history.test.auc;
+  const best = bestRound(testAuc);
+  return {
+    history,
+    bestTest: { round: best.round, auc: best.value },
+    finalTestAuc: testAuc[testAuc.length - 1],
+  };
 }
 
 /** `count` rows of a table picked evenly (every n-th row), as a feature matrix without label. */

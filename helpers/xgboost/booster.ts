@@ -17,6 +17,11 @@ export interface PredictOptions {
   outputMargin?: boolean;
   /** SHAP values n x (features + 1), bias last, in margin space (Float32Array). */
   predContribs?: boolean;
+  /**
+   * XGBoost's `iteration_range`: use only the trees of boosting rounds begin..end-1 (the base
+   * margin is always added). [0, 0], the default, means every round; end 0 means "to the last".
+   */
+  iterationRange?: [number, number];
 }
 
 export class Booster {
@@ -56,11 +61,12 @@ export class Booster {
         `the data has ${d.numCol} columns but the model expects ${this.numFeatures} features; pass the feature columns only (no label, no ID)`,
       );
     }
+    const trees = this.treesInRange(opts.iterationRange);
     if (opts.predContribs) {
-      return predictContributions(this.trees, this.baseMargin, d.data, d.numRow, d.numCol);
+      return predictContributions(trees, this.baseMargin, d.data, d.numRow, d.numCol);
     }
     const margins = predictMargins(
-      this.trees,
+      trees,
       this.baseMargin,
       d.data,
       d.numRow,
@@ -68,6 +74,43 @@ export class Booster {
       this.numFeatures,
     );
     return opts.outputMargin ? margins : transform(this.objective, margins);
+  }
+
+  /**
+   * The trees of rounds [begin, end) as XGBoost's LayerToTree computes them. This engine grows one
+   * tree per round (no multi-class, no random forests), so rounds and trees coincide.
+   */
+  private treesInRange(range: [number, number] | undefined): RegTree[] {
+    if (range === undefined) return this.trees;
+    const rounds = this.trees.length;
+    if (!Array.isArray(range) || range.length !== 2) {
+      throw new Error(
+        `iterationRange must be a pair [begin, end] of round numbers, got ${JSON.stringify(range)}`,
+      );
+    }
+    const [begin, end] = range;
+    for (const [name, value] of [
+      ["begin", begin],
+      ["end", end],
+    ] as const) {
+      if (!Number.isInteger(value) || value < 0) {
+        throw new Error(
+          `iterationRange ${name} must be a non-negative integer, got ${String(value)}; use [0, 0] for every round`,
+        );
+      }
+    }
+    const last = end === 0 ? rounds : end;
+    if (last > rounds) {
+      throw new Error(
+        `iterationRange end ${end} is beyond the model's ${rounds} boosting rounds; use at most ${rounds} (or 0 for all)`,
+      );
+    }
+    if (begin > last) {
+      throw new Error(
+        `iterationRange begin ${begin} is after end ${last}; pass [begin, end] with begin <= end`,
+      );
+    }
+    return begin === 0 && last === rounds ? this.trees : this.trees.slice(begin, last);
   }
 
   /** XGBoost's importance map (see importance.ts); default type "weight" as in get_score. */

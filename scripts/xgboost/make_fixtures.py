@@ -44,6 +44,9 @@ LAB_PARAMS = {
     "nthread": 1,
 }
 
+ITERATION_RANGES = ((0, 1), (0, 10), (10, 30), (40, 0), (25, 25))
+RANGE_ROWS = 200
+
 
 def b64f32(a):
     return base64.b64encode(np.ascontiguousarray(a, dtype="<f4").tobytes()).decode("ascii")
@@ -164,6 +167,14 @@ def credit_case(name, params, X, y, names, test, tmp, shap=False, num_round=100)
         payload["shapRows"] = b64f32(probe)
         payload["shapContribs"] = b64f32(bst.predict(dprobe, pred_contribs=True))
         payload["shapMargin"] = b64f32(bst.predict(dprobe, output_margin=True))
+        # iteration_range on the first test rows: prefixes, a middle slice, "to the end" (end 0)
+        # and an empty range (base margin only).
+        dhead = xgb.DMatrix(X[test][:RANGE_ROWS], feature_names=names, nthread=1)
+        payload["rangeRows"] = RANGE_ROWS
+        payload["rangeMargins"] = {
+            f"{b},{e}": b64f32(bst.predict(dhead, output_margin=True, iteration_range=(b, e)))
+            for b, e in ITERATION_RANGES
+        }
     write_case(name, payload)
     return bst, prob
 

@@ -100,6 +100,7 @@ describe("the labs, run headlessly in local mode", () => {
     expect(auc).toBeGreaterThanOrEqual(0.76);
     expect(auc).toBeLessThanOrEqual(0.79);
     expect(text).toContain("most important feature: PAY_0");
+    expect(text).toContain("Figure: Learning curve");
     // Charts are Plotly figures, with the bundle embedded once in the notebook.
     const html = allText(lab.runs[0], "text/html");
     expect(html.match(/data-workshop-plotly="bundle"/g)?.length).toBe(1);
