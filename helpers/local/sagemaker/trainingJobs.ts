@@ -11,7 +11,6 @@ import type {
   CreateTrainingJobCommandOutput,
   DescribeTrainingJobCommandInput,
   DescribeTrainingJobCommandOutput,
-  ListTrainingJobsCommandInput,
   ListTrainingJobsCommandOutput,
   SecondaryStatus,
   StopTrainingJobCommandInput,
@@ -28,12 +27,12 @@ import type {
 import { sageMakerArn } from "./arn";
 import { trainingJobNotFound } from "./errors";
 import { validateVpcConfig } from "./models";
-import { inWindow, paginate, sortBy, type SortOrder } from "./paging";
 import type { SageMakerContext, TrainingJobDoc } from "./store";
 import { createTrainingTrialComponent, syncTrainingTrialComponent } from "./trainingTrialComponent";
 import { ENTITY_NAME, getTrial } from "./trials";
-import { PATTERNS, validatePaging, validateTags, Validator } from "./validation";
-import { epochSeconds, readTimestamp, type In, type Out } from "./wire";
+import { PATTERNS, validateTags, Validator } from "./validation";
+import { epochSeconds, type In, type Out } from "./wire";
+import { listCommon } from "./commonListing";
 
 type Job = TrainingJobDoc["job"];
 
@@ -487,41 +486,19 @@ export function listTrainingJobs(
   raw: Record<string, unknown>,
 ): Out<ListTrainingJobsCommandOutput> {
   const v = new Validator();
-  v.string(raw.NameContains, "NameContains", { max: 63, pattern: PATTERNS.nameContains });
-  v.oneOf(raw.StatusEquals, "StatusEquals", STATUSES);
-  v.oneOf(raw.SortBy, "SortBy", ["Name", "CreationTime", "Status"]);
-  v.oneOf(raw.SortOrder, "SortOrder", ["Ascending", "Descending"]);
-  validatePaging(v, raw);
-  v.done();
-  const input = raw as In<ListTrainingJobsCommandInput>;
-  const createdAfter = readTimestamp(raw.CreationTimeAfter, "creationTimeAfter");
-  const createdBefore = readTimestamp(raw.CreationTimeBefore, "creationTimeBefore");
-  const modifiedAfter = readTimestamp(raw.LastModifiedTimeAfter, "lastModifiedTimeAfter");
-  const modifiedBefore = readTimestamp(raw.LastModifiedTimeBefore, "lastModifiedTimeBefore");
-  const contains = input.NameContains?.toLowerCase();
-  const matching = ctx.store
-    .list("sagemaker-training-job")
-    .map((d) => d.job)
-    .filter(
-      (j) =>
-        inWindow(j.CreationTime, createdAfter, createdBefore) &&
-        inWindow(j.LastModifiedTime, modifiedAfter, modifiedBefore) &&
-        (!contains || j.TrainingJobName!.toLowerCase().includes(contains)) &&
-        (!input.StatusEquals || j.TrainingJobStatus === input.StatusEquals),
-    );
-  const sorted = sortBy(
-    matching,
-    (j) =>
-      input.SortBy === "Name"
-        ? j.TrainingJobName
-        : input.SortBy === "Status"
-          ? j.TrainingJobStatus
-          : j.CreationTime,
-    (input.SortOrder as SortOrder | undefined) ?? "Ascending",
-    (j) => j.TrainingJobName ?? "",
+  const { page, nextToken } = listCommon(
+    v,
+    raw,
+    ctx.store.list("sagemaker-training-job").map((d) => d.job),
+    {
+      name: (j) => j.TrainingJobName,
+      status: (j) => j.TrainingJobStatus,
+      statuses: STATUSES,
+      creationTime: (j) => j.CreationTime,
+      lastModifiedTime: (j) => j.LastModifiedTime,
+      defaultSortOrder: "Ascending",
+    },
   );
-  const { MaxResults, NextToken, ...query } = input;
-  const { page, nextToken } = paginate(sorted, { MaxResults, NextToken }, query);
   return {
     TrainingJobSummaries: page.map((j) => ({
       TrainingJobName: j.TrainingJobName,

@@ -10,7 +10,6 @@ import type {
   DeleteEndpointCommandOutput,
   DescribeEndpointCommandInput,
   DescribeEndpointCommandOutput,
-  ListEndpointsCommandInput,
   ListEndpointsCommandOutput,
   UpdateEndpointCommandInput,
   UpdateEndpointCommandOutput,
@@ -19,9 +18,8 @@ import type {
 } from "@aws-sdk/client-sagemaker";
 import { AwsError, type ServiceContext } from "../../context";
 import { endpointRuntime } from "../../runtime/hosts";
-import { inWindow, paginate, sortBy, type SortOrder } from "../paging";
-import { PATTERNS, validatePaging, validateTags, Validator } from "../validation";
-import { epochSeconds, readTimestamp, type In, type Out } from "../wire";
+import { validateTags, Validator } from "../validation";
+import { epochSeconds, type In, type Out } from "../wire";
 import { captureSummary } from "./captureConfig";
 import {
   ENDPOINT_NAME,
@@ -32,6 +30,7 @@ import {
 } from "./docs";
 import { getEndpointConfig, requireNonNegative } from "./endpointConfigs";
 import { cancelLifecycle, deployEndpoint, updateEndpoint as runUpdate } from "./lifecycle";
+import { listCommon } from "../commonListing";
 
 const NAME = { ...ENDPOINT_NAME, min: 1 };
 const STATUSES = [
@@ -115,41 +114,19 @@ export function listEndpoints(
   raw: Record<string, unknown>,
 ): Out<ListEndpointsCommandOutput> {
   const v = new Validator();
-  v.oneOf(raw.SortBy, "SortBy", ["Name", "CreationTime", "Status"]);
-  v.oneOf(raw.SortOrder, "SortOrder", ["Ascending", "Descending"]);
-  v.string(raw.NameContains, "NameContains", { max: 63, pattern: PATTERNS.nameContains });
-  v.oneOf(raw.StatusEquals, "StatusEquals", STATUSES);
-  validatePaging(v, raw);
-  v.done();
-  const input = raw as In<ListEndpointsCommandInput>;
-  const createdAfter = readTimestamp(raw.CreationTimeAfter, "creationTimeAfter");
-  const createdBefore = readTimestamp(raw.CreationTimeBefore, "creationTimeBefore");
-  const modifiedAfter = readTimestamp(raw.LastModifiedTimeAfter, "lastModifiedTimeAfter");
-  const modifiedBefore = readTimestamp(raw.LastModifiedTimeBefore, "lastModifiedTimeBefore");
-  const contains = input.NameContains?.toLowerCase();
-  const matching = new EndpointStore(ctx)
-    .list("sagemaker-endpoint")
-    .map((d) => d.endpoint)
-    .filter(
-      (e) =>
-        inWindow(e.CreationTime, createdAfter, createdBefore) &&
-        inWindow(e.LastModifiedTime, modifiedAfter, modifiedBefore) &&
-        (!contains || e.EndpointName!.toLowerCase().includes(contains)) &&
-        (!input.StatusEquals || e.EndpointStatus === input.StatusEquals),
-    );
-  const sorted = sortBy(
-    matching,
-    (e) =>
-      input.SortBy === "Name"
-        ? e.EndpointName
-        : input.SortBy === "Status"
-          ? e.EndpointStatus
-          : e.CreationTime,
-    (input.SortOrder as SortOrder | undefined) ?? "Descending",
-    (e) => e.EndpointName ?? "",
+  const { page, nextToken } = listCommon(
+    v,
+    raw,
+    new EndpointStore(ctx).list("sagemaker-endpoint").map((d) => d.endpoint),
+    {
+      name: (e) => e.EndpointName,
+      status: (e) => e.EndpointStatus,
+      statuses: STATUSES,
+      creationTime: (e) => e.CreationTime,
+      lastModifiedTime: (e) => e.LastModifiedTime,
+      defaultSortOrder: "Descending",
+    },
   );
-  const { MaxResults, NextToken, ...query } = input;
-  const { page, nextToken } = paginate(sorted, { MaxResults, NextToken }, query);
   return {
     Endpoints: page.map((e) => ({
       EndpointName: e.EndpointName,

@@ -9,17 +9,15 @@
 import type {
   CreateProcessingJobCommandInput,
   CreateProcessingJobCommandOutput,
-  ListProcessingJobsCommandInput,
   ListProcessingJobsCommandOutput,
   ProcessingJobStatus,
   StopProcessingJobCommandOutput,
 } from "@aws-sdk/client-sagemaker";
 import { AwsError } from "../../context";
 import type { AnalyzerJobSpec, AnalyzerOutcome, AnalyzerRunner } from "../../jobs/analyzerRunner";
-import { inWindow, paginate, sortBy, type SortOrder } from "../paging";
 import { ENTITY_NAME } from "../trials";
-import { PATTERNS, validatePaging, validateTags, Validator } from "../validation";
-import { epochSeconds, readTimestamp, type In, type Out } from "../wire";
+import { PATTERNS, validateTags, Validator } from "../validation";
+import { epochSeconds, type In, type Out } from "../wire";
 import {
   getProcessingJob,
   monitoringArn,
@@ -27,6 +25,7 @@ import {
   type ProcessingJob,
 } from "./docs";
 import { validateNetworkConfig } from "./networkConfig";
+import { listCommon } from "../commonListing";
 
 export const JOB_NAME = { min: 1, max: 63, pattern: PATTERNS.jobName };
 const STATUSES = ["InProgress", "Completed", "Failed", "Stopping", "Stopped"] as const;
@@ -351,41 +350,19 @@ export function listProcessingJobs(
   raw: Record<string, unknown>,
 ): Out<ListProcessingJobsCommandOutput> {
   const v = new Validator();
-  v.string(raw.NameContains, "NameContains", { max: 63, pattern: PATTERNS.nameContains });
-  v.oneOf(raw.StatusEquals, "StatusEquals", STATUSES);
-  v.oneOf(raw.SortBy, "SortBy", ["Name", "CreationTime", "Status"]);
-  v.oneOf(raw.SortOrder, "SortOrder", ["Ascending", "Descending"]);
-  validatePaging(v, raw);
-  v.done();
-  const input = raw as In<ListProcessingJobsCommandInput>;
-  const createdAfter = readTimestamp(raw.CreationTimeAfter, "creationTimeAfter");
-  const createdBefore = readTimestamp(raw.CreationTimeBefore, "creationTimeBefore");
-  const modifiedAfter = readTimestamp(raw.LastModifiedTimeAfter, "lastModifiedTimeAfter");
-  const modifiedBefore = readTimestamp(raw.LastModifiedTimeBefore, "lastModifiedTimeBefore");
-  const contains = input.NameContains?.toLowerCase();
-  const matching = ctx.monitoring
-    .list("sagemaker-processing-job")
-    .map((d) => d.job)
-    .filter(
-      (j) =>
-        inWindow(j.CreationTime, createdAfter, createdBefore) &&
-        inWindow(j.LastModifiedTime, modifiedAfter, modifiedBefore) &&
-        (!contains || j.ProcessingJobName!.toLowerCase().includes(contains)) &&
-        (!input.StatusEquals || j.ProcessingJobStatus === input.StatusEquals),
-    );
-  const sorted = sortBy(
-    matching,
-    (j) =>
-      input.SortBy === "Name"
-        ? j.ProcessingJobName
-        : input.SortBy === "Status"
-          ? j.ProcessingJobStatus
-          : j.CreationTime,
-    (input.SortOrder as SortOrder | undefined) ?? "Ascending",
-    (j) => j.ProcessingJobName ?? "",
+  const { page, nextToken } = listCommon(
+    v,
+    raw,
+    ctx.monitoring.list("sagemaker-processing-job").map((d) => d.job),
+    {
+      name: (j) => j.ProcessingJobName,
+      status: (j) => j.ProcessingJobStatus,
+      statuses: STATUSES,
+      creationTime: (j) => j.CreationTime,
+      lastModifiedTime: (j) => j.LastModifiedTime,
+      defaultSortOrder: "Ascending",
+    },
   );
-  const { MaxResults, NextToken, ...query } = input;
-  const { page, nextToken } = paginate(sorted, { MaxResults, NextToken }, query);
   return {
     ProcessingJobSummaries: page.map((j) => ({
       ProcessingJobName: j.ProcessingJobName,

@@ -16,9 +16,8 @@ import type {
   UpdateMonitoringScheduleCommandOutput,
 } from "@aws-sdk/client-sagemaker";
 import { AwsError } from "../../context";
-import { inWindow, paginate, sortBy, type SortOrder } from "../paging";
-import { PATTERNS, validatePaging, validateTags, Validator } from "../validation";
-import { epochSeconds, readTimestamp, type In, type Out } from "../wire";
+import { validateTags, Validator } from "../validation";
+import { epochSeconds, type In, type Out } from "../wire";
 import {
   getDataQualityJobDefinition,
   getMonitoringSchedule,
@@ -32,6 +31,7 @@ import { executionsOf } from "./executions";
 import { RESOURCE_NAME, validateInlineDefinition } from "./monitoringJob";
 import type { MonitoringScheduleConfig } from "./monitoringShapes";
 import { parseScheduleConfig } from "./scheduleExpression";
+import { listCommon } from "../commonListing";
 
 const SCHEDULE_STATUSES = ["Pending", "Failed", "Scheduled", "Stopped"] as const;
 const MONITORING_TYPES = [
@@ -176,48 +176,28 @@ export function listMonitoringSchedules(
 ): Out<ListMonitoringSchedulesCommandOutput> {
   const v = new Validator();
   v.string(raw.EndpointName, "EndpointName", RESOURCE_NAME);
-  v.string(raw.NameContains, "NameContains", { max: 63, pattern: PATTERNS.nameContains });
   v.string(raw.MonitoringJobDefinitionName, "MonitoringJobDefinitionName", RESOURCE_NAME);
-  v.oneOf(raw.SortBy, "SortBy", ["Name", "CreationTime", "Status"]);
-  v.oneOf(raw.SortOrder, "SortOrder", ["Ascending", "Descending"]);
-  v.oneOf(raw.StatusEquals, "StatusEquals", SCHEDULE_STATUSES);
   v.oneOf(raw.MonitoringTypeEquals, "MonitoringTypeEquals", MONITORING_TYPES);
-  validatePaging(v, raw);
-  v.done();
   const input = raw as In<ListMonitoringSchedulesCommandInput>;
-  const createdAfter = readTimestamp(raw.CreationTimeAfter, "creationTimeAfter");
-  const createdBefore = readTimestamp(raw.CreationTimeBefore, "creationTimeBefore");
-  const modifiedAfter = readTimestamp(raw.LastModifiedTimeAfter, "lastModifiedTimeAfter");
-  const modifiedBefore = readTimestamp(raw.LastModifiedTimeBefore, "lastModifiedTimeBefore");
-  const contains = input.NameContains?.toLowerCase();
-  const matching = ctx.monitoring
-    .list("sagemaker-monitoring-schedule")
-    .map((d) => d.schedule)
-    .filter(
-      (s) =>
-        inWindow(s.CreationTime, createdAfter, createdBefore) &&
-        inWindow(s.LastModifiedTime, modifiedAfter, modifiedBefore) &&
-        (!contains || s.MonitoringScheduleName!.toLowerCase().includes(contains)) &&
+  const { page, nextToken } = listCommon(
+    v,
+    raw,
+    ctx.monitoring.list("sagemaker-monitoring-schedule").map((d) => d.schedule),
+    {
+      name: (s) => s.MonitoringScheduleName,
+      status: (s) => s.MonitoringScheduleStatus,
+      statuses: SCHEDULE_STATUSES,
+      creationTime: (s) => s.CreationTime,
+      lastModifiedTime: (s) => s.LastModifiedTime,
+      defaultSortOrder: "Descending",
+      matches: (s) =>
         (!input.EndpointName || s.EndpointName === input.EndpointName) &&
-        (!input.StatusEquals || s.MonitoringScheduleStatus === input.StatusEquals) &&
         (!input.MonitoringTypeEquals || s.MonitoringType === input.MonitoringTypeEquals) &&
         (!input.MonitoringJobDefinitionName ||
           s.MonitoringScheduleConfig?.MonitoringJobDefinitionName ===
             input.MonitoringJobDefinitionName),
-    );
-  const sorted = sortBy(
-    matching,
-    (s) =>
-      input.SortBy === "Name"
-        ? s.MonitoringScheduleName
-        : input.SortBy === "Status"
-          ? s.MonitoringScheduleStatus
-          : s.CreationTime,
-    (input.SortOrder as SortOrder | undefined) ?? "Descending",
-    (s) => s.MonitoringScheduleName ?? "",
+    },
   );
-  const { MaxResults, NextToken, ...query } = input;
-  const { page, nextToken } = paginate(sorted, { MaxResults, NextToken }, query);
   return {
     MonitoringScheduleSummaries: page.map((s) => ({
       MonitoringScheduleName: s.MonitoringScheduleName,
