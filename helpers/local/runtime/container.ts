@@ -167,6 +167,20 @@ export function encodePredictions(predictions: ArrayLike<number>, type: string):
 }
 
 /**
+ * XGBoost's DMatrix refuses infinite values (also finite ones too large for float32, like 1e39)
+ * unless `missing` is inf, and the container builds its DMatrix with the default missing (NaN).
+ */
+function rejectInfinity(rows: DenseRows): void {
+  const at = rows.values.findIndex((value) => value === Infinity || value === -Infinity);
+  if (at < 0) return;
+  throw new ContainerError(
+    400,
+    "Check failed: valid: Input data contains `inf` or a value too large, while `missing` is not " +
+      `set to \`inf\` (row ${Math.floor(at / rows.ncol) + 1}, column ${(at % rows.ncol) + 1})`,
+  );
+}
+
+/**
  * One invocation through the container. An empty body is answered the way the container answers
  * it (HTTP 204, no content): an empty body with the Accept type, and no prediction is made.
  */
@@ -181,6 +195,7 @@ export function serveInvocation(
     return { body: Buffer.alloc(0), contentType: encodePredictions([], type).contentType };
   }
   const rows = decodeRequest(body, contentType, model);
+  rejectInfinity(rows);
   if (rows.nrow === 0) {
     return { body: Buffer.alloc(0), contentType: encodePredictions([], type).contentType };
   }

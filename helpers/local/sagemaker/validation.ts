@@ -135,6 +135,9 @@ export class Validator {
     if (opts.max !== undefined && value.length > opts.max) {
       return this.fail(value, path, `have length less than or equal to ${opts.max}`);
     }
+    // AWS's lists are not sparse; handlers iterate the members as structures or strings.
+    const nullMember = value.findIndex((member) => member === null || member === undefined);
+    if (nullMember >= 0) return this.fail(null, `${path}.${nullMember + 1}.member`, "not be null");
     return true;
   }
 

@@ -227,7 +227,16 @@ export function createEdgeServer(options: EdgeOptions): http.Server {
         ),
     );
     await authenticate(req, rawPath, rawQuery, body);
-    const endpointName = decodeURIComponent(RUNTIME_PATH.exec(rawPath)![1]);
+    const encodedName = RUNTIME_PATH.exec(rawPath)![1];
+    let endpointName: string;
+    try {
+      endpointName = decodeURIComponent(encodedName);
+    } catch {
+      throw new AwsError(
+        "ValidationError",
+        `The endpoint name '${encodedName}' in the request path is not valid percent-encoding.`,
+      );
+    }
     const input: Record<string, unknown> = {
       EndpointName: endpointName,
       Body: new Uint8Array(body),

@@ -443,7 +443,11 @@ export async function runExecution(
     return saveExecution(ctx, key, { ...execution, MonitoringExecutionStatus: "Stopped" }, window);
   }
   const reason = ended.FailureReason ?? "AlgorithmError: the processing job failed";
-  return fail(reason.startsWith(`AlgorithmError: ${NO_DATA_REASON}`) ? NO_DATA_REASON : reason);
+  // SageMaker's bare wording for a window without data; but when the window held records that
+  // could not be read, the count and reasons stay in the FailureReason (nothing silently dropped).
+  const emptyWindow =
+    reason.startsWith(`AlgorithmError: ${NO_DATA_REASON}`) && !/record\(s\) skipped/.test(reason);
+  return fail(emptyWindow ? NO_DATA_REASON : reason);
 }
 
 /** Executions left Pending/InProgress by a previous process end Failed (they do not resume). */
