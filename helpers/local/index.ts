@@ -112,6 +112,11 @@ export async function startLocalAws(options: StartLocalAwsOptions): Promise<Loca
       s3: createS3RestApi(objects, region),
       log: options.log,
     });
+    // Node closes idle keep-alive connections after 5 s; a client that reuses one at that moment
+    // (likely when the machine is busy) gets ECONNRESET. AWS keeps idle connections open far
+    // longer, and SDK clients count on it: so does the emulator.
+    server.keepAliveTimeout = 120_000;
+    server.headersTimeout = 125_000;
     const port = await listenLocal(server, options.port ?? 0);
     const endpoint = `http://127.0.0.1:${port}`;
     const emulatorFile: EmulatorFile = {
