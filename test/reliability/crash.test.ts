@@ -231,11 +231,13 @@ test("SIGKILL under load: flushed capture survives intact, the restart serves ag
       }
     }
   });
-  // Kill once the periodic flush (every 2 s) has journaled records, while requests are in flight.
+  // Kill once the periodic flush (every 2 s) has journaled and published records, while
+  // requests are in flight.
   const startedAt = Date.now();
   await poll(
     async () =>
       filesBelow(journalDir(workspace)).some((file) => fs.statSync(file).size > 1000) &&
+      filesBelow(path.join(workspace, "s3", CAPTURE_BUCKET)).length > 0 &&
       Date.now() - startedAt > 2500,
     (ready) => ready,
     "a capture flush under load",
@@ -256,6 +258,7 @@ test("SIGKILL under load: flushed capture survives intact, the restart serves ag
 
   const before = flushedBeforeKill(workspace);
   expect(before.journal.records.size).toBeGreaterThan(0);
+  expect(before.published.records.size).toBeGreaterThan(0);
   // Published objects are replaced atomically: never a partial line.
   expect(before.published.torn).toBe(0);
   const flushed = new Map([...before.published.records, ...before.journal.records]);
