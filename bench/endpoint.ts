@@ -1,0 +1,207 @@
+/**
+ * Endpoint throughput and latency (issue 8 §1), not a test:
+ *   npx ts-node --transpile-only bench/endpoint.ts [secondsPerCase=5]
+ * Starts the emulator in this process on a temp workspace, deploys a lab-shaped XGBoost model
+ * (lab hyperparameters, 23 features) behind two endpoints, one with 100% data capture and one
+ * without, and drives single-row text/csv InvokeEndpoint requests at them with autocannon (in a
+ * child process) at 1, 8 and 32 connections. The reference in the same run is a bare node:http
+ * server in this process answering a constant: the ceiling for Node on this machine.
+ * Requests are SigV4-signed once per case and replayed (see support/signedInvocation.ts).
+ * Targets: capture-on >= 85% of capture-off throughput; capture-off >= 50% of the bare server;
+ * p99 < 10 ms at 32 connections. Printed as PASS/FAIL, not asserted.
+ */
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import { InvokeEndpointCommand } from "@aws-sdk/client-sagemaker-runtime";
+import { DMatrix } from "../helpers/xgboost";
+import { runLoad } from "./support/autocannon";
+import { deployEndpoint, startBenchEmulator, uploadModel } from "./support/emulator";
+import { trainLabModel } from "./support/labModel";
+import { appendSummary, machine, passFail, writeResult } from "./support/results";
+import { signInvocation, type SignedInvocation } from "./support/signedInvocation";
+
+const SECONDS = Number(process.argv[2] ?? 5);
+const CONNECTIONS = [1, 8, 32];
+const CAPTURE_ON = "bench-capture-on";
+const CAPTURE_OFF = "bench-capture-off";
+
+type Target = "bare" | "captureOff" | "captureOn";
+
+interface Case {
+  target: Target;
+  connections: number;
+  requestsPerSecond: number;
+  latencyMs: { p50: number; p90: number; p99: number; mean: number; max: number };
+  requests: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+}
+
+function startBareServer(): Promise<http.Server> {
+  const server = http.createServer((request, response) => {
+    request.resume();
+    request.on("end", () => {
+      response.writeHead(200, { "content-type": "text/csv" });
+      response.end("0.5");
+    });
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+/** A replayed signature must be accepted, or the load would measure 403s. */
+async function checkReplay(request: SignedInvocation): Promise<string> {
+  const answers: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    const response = await fetch(request.url, {
+      method: "POST",
+      headers: request.headers,
+      body: request.body,
+    });
+    const text = await response.text();
+    if (response.status !== 200) {
+      throw new Error(`replayed signed request answered ${response.status}: ${text}`);
+    }
+    answers.push(text);
+  }
+  if (answers[0] !== answers[1]) throw new Error(`replay answered differently: ${answers}`);
+  return answers[0];
+}
+
+async function main(): Promise<void> {
+  process.stdout.write("training the lab-shaped model ... ");
+  const model = await trainLabModel();
+  console.log(`${model.features.length} features, ${model.testRows.length} test rows`);
+  const emulator = await startBenchEmulator();
+  const bare = await startBareServer();
+  try {
+    const modelUrl = await uploadModel(emulator, model.artifact);
+    const captureUri = `s3://${emulator.context.bucket}/bench/datacapture`;
+    await deployEndpoint(emulator, CAPTURE_ON, modelUrl, captureUri);
+    await deployEndpoint(emulator, CAPTURE_OFF, modelUrl);
+    const row = model.testRows[0];
+    const expected = model.booster.predict(new DMatrix([row.split(",").map(Number)]))[0];
+    const sdkAnswer = await emulator.context.runtime.send(
+      new InvokeEndpointCommand({ EndpointName: CAPTURE_ON, ContentType: "text/csv", Body: row }),
+    );
+    const served = Number(new TextDecoder().decode(sdkAnswer.Body));
+    if (Math.abs(served - expected) > 1e-6) {
+      throw new Error(`endpoint answered ${served}, the model predicts ${expected}`);
+    }
+    console.log(`endpoints InService; one row -> ${served} (model: ${expected})`);
+
+    const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}/`;
+    const request = async (target: Target) =>
+      target === "bare"
+        ? {
+            url: bareUrl,
+            method: "POST" as const,
+            headers: { "content-type": "text/csv" },
+            body: row,
+          }
+        : signInvocation(emulator.aws, target === "captureOn" ? CAPTURE_ON : CAPTURE_OFF, row);
+    await checkReplay(await signInvocation(emulator.aws, CAPTURE_OFF, row));
+
+    const targets: Target[] = ["bare", "captureOff", "captureOn"];
+    for (const target of targets) {
+      // JIT warm-up, discarded: the steady state is what the targets are about.
+      await runLoad({ ...(await request(target)), connections: 8, duration: 2 });
+    }
+    const cases: Case[] = [];
+    for (const connections of CONNECTIONS) {
+      for (const target of targets) {
+        const result = await runLoad({
+          ...(await request(target)),
+          connections,
+          duration: SECONDS,
+        });
+        const c: Case = {
+          target,
+          connections,
+          requestsPerSecond: result.requests.average,
+          latencyMs: {
+            p50: result.latency.p50,
+            p90: result.latency.p90,
+            p99: result.latency.p99,
+            mean: result.latency.average,
+            max: result.latency.max,
+          },
+          requests: result.requests.total,
+          errors: result.errors,
+          timeouts: result.timeouts,
+          non2xx: result.non2xx,
+        };
+        cases.push(c);
+        console.log(
+          `${target.padEnd(10)} c=${String(connections).padStart(2)}: ${c.requestsPerSecond.toFixed(0).padStart(6)} req/s, ` +
+            `p50 ${c.latencyMs.p50} ms, p99 ${c.latencyMs.p99} ms` +
+            (c.errors + c.non2xx + c.timeouts > 0
+              ? `, ${c.errors} errors, ${c.timeouts} timeouts, ${c.non2xx} non-2xx`
+              : ""),
+        );
+      }
+    }
+
+    const find = (target: Target, connections: number) =>
+      cases.find((c) => c.target === target && c.connections === connections)!;
+    const ratios = CONNECTIONS.map((connections) => ({
+      connections,
+      captureOnOverOff:
+        find("captureOn", connections).requestsPerSecond /
+        find("captureOff", connections).requestsPerSecond,
+      captureOffOverBare:
+        find("captureOff", connections).requestsPerSecond /
+        find("bare", connections).requestsPerSecond,
+    }));
+    const clean = cases.every((c) => c.errors + c.timeouts + c.non2xx === 0);
+    const targetsMet = {
+      captureOnAtLeast85PercentOfOff: ratios.every((r) => r.captureOnOverOff >= 0.85),
+      captureOffAtLeast50PercentOfBare: ratios.every((r) => r.captureOffOverBare >= 0.5),
+      p99Under10msAt32:
+        find("captureOn", 32).latencyMs.p99 < 10 && find("captureOff", 32).latencyMs.p99 < 10,
+      noErrors: clean,
+    };
+    for (const r of ratios) {
+      console.log(
+        `c=${String(r.connections).padStart(2)}: capture-on/off ${(r.captureOnOverOff * 100).toFixed(0)}% ` +
+          `(target >= 85%), capture-off/bare ${(r.captureOffOverBare * 100).toFixed(0)}% (target >= 50%)`,
+      );
+    }
+    console.log(
+      Object.entries(targetsMet)
+        .map(([name, ok]) => `${name}: ${passFail(ok)}`)
+        .join(", "),
+    );
+    writeResult("endpoint", {
+      ...machine(),
+      secondsPerCase: SECONDS,
+      model: { features: model.features.length, trees: model.booster.numTrees() },
+      request: "single-row text/csv, SigV4 signed once per case and replayed",
+      latencyResolutionMs: 1,
+      cases,
+      ratios,
+      targets: targetsMet,
+    });
+    const at32 = (target: Target) => find(target, 32);
+    appendSummary(
+      "endpoint",
+      CONNECTIONS.map(
+        (n) =>
+          `c=${n} req/s bare ${find("bare", n).requestsPerSecond.toFixed(0)} / off ${find("captureOff", n).requestsPerSecond.toFixed(0)} / on ${find("captureOn", n).requestsPerSecond.toFixed(0)}`,
+      ).join("; ") +
+        `; p50/p99 ms at c=32: off ${at32("captureOff").latencyMs.p50}/${at32("captureOff").latencyMs.p99}, on ${at32("captureOn").latencyMs.p50}/${at32("captureOn").latencyMs.p99}` +
+        `; on/off ${ratios.map((r) => `${(r.captureOnOverOff * 100).toFixed(0)}%`).join(",")} (>=85% ${passFail(targetsMet.captureOnAtLeast85PercentOfOff)})` +
+        `; off/bare ${ratios.map((r) => `${(r.captureOffOverBare * 100).toFixed(0)}%`).join(",")} (>=50% ${passFail(targetsMet.captureOffAtLeast50PercentOfBare)})` +
+        `; p99<10ms at c=32 ${passFail(targetsMet.p99Under10msAt32)}` +
+        (clean ? "" : "; ERRORS during load (see endpoint.json)"),
+    );
+  } finally {
+    await new Promise((resolve) => bare.close(resolve));
+    await emulator.stop();
+  }
+}
+
+main().catch((error) => {
+  console.error(`bench/endpoint: ${(error as Error).stack ?? error}`);
+  process.exit(1);
+});

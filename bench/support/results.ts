@@ -1,0 +1,40 @@
+/**
+ * Where every bench writes: `bench/results/<name>.json` (the full measurement) and one line in
+ * `bench/results/SUMMARY.md` (what bench/run.ts prints at the end).
+ */
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+export const RESULTS_DIR = path.resolve(__dirname, "../results");
+
+export function writeResult(name: string, result: object): void {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(path.join(RESULTS_DIR, `${name}.json`), JSON.stringify(result, null, 2) + "\n");
+}
+
+export function appendSummary(name: string, text: string): void {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  appendFileSync(
+    path.join(RESULTS_DIR, "SUMMARY.md"),
+    `- ${new Date().toISOString()} ${name}: ${text} (load ${os.loadavg()[0].toFixed(1)})\n`,
+  );
+}
+
+/** What every result file starts with, so a number is never read without its conditions. */
+export function machine() {
+  return {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpu: os.cpus()[0]?.model ?? "unknown",
+    cores: os.cpus().length,
+    loadAverage: os.loadavg(),
+  };
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+export const passFail = (ok: boolean): string => (ok ? "PASS" : "FAIL");
