@@ -15,6 +15,8 @@ export const EXACT_DISTINCT_LIMIT = 4096;
  */
 const HLL_P = 12;
 const HLL_M = 1 << HLL_P;
+/** The smallest of the 256 integers the exact table finds without hashing (see smallInts). */
+const SMALL_INT_MIN = -16;
 
 interface Entry {
   bytes: Uint8Array;
@@ -93,6 +95,13 @@ export class DistinctValues {
   private slots = new Int32Array(16);
   private slotValue = new Float64Array(16).fill(NaN);
   private hll: Uint8Array | null = null;
+  /**
+   * Entry index + 1 (0: not seen yet) of the canonical small integers SMALL_INT_MIN..
+   * SMALL_INT_MIN + 255 (codes, ages, counts: most low-cardinality numeric columns), so their
+   * lookups skip hashing and probing; created on the first such value. Only a shortcut to the
+   * entries the table holds anyway: insertion order and counts are unchanged.
+   */
+  private smallInts: Uint16Array | null = null;
 
   /** True while every value and its count is known. */
   get isExact(): boolean {
@@ -112,6 +121,16 @@ export class DistinctValues {
    * the estimate's error).
    */
   addNumber(value: number, canonical: boolean, buf: Uint8Array, start: number, end: number): void {
+    // A canonical integer's text is String(value): the value alone identifies the entry.
+    const small = value - SMALL_INT_MIN;
+    const smallInt = canonical && small >= 0 && small < 256 && (small | 0) === small;
+    if (smallInt && this.smallInts !== null) {
+      const ref = this.smallInts[small];
+      if (ref !== 0) {
+        this.counts[ref - 1] += 1;
+        return;
+      }
+    }
     const hash = hashDouble(value);
     if (this.entryList === null) {
       this.hllAdd(hash);
@@ -127,11 +146,13 @@ export class DistinctValues {
         if (ref === 0) break;
         if (slotValue[i] === value) {
           this.counts[ref - 1] += 1;
+          if (smallInt) this.rememberSmallInt(small, ref);
           return;
         }
         i = (i + 1) & mask;
       }
       this.insert(buf, start, end, hash, value, 1, i);
+      if (smallInt && this.entryList !== null) this.rememberSmallInt(small, this.entryList.length);
       return;
     }
     this.addCounted(buf, start, end, hash, NaN, 1);
@@ -190,6 +211,11 @@ export class DistinctValues {
     else if (list.length * 2 > this.slots.length) this.rehash(this.slots.length * 2);
   }
 
+  private rememberSmallInt(small: number, ref: number): void {
+    if (this.smallInts === null) this.smallInts = new Uint16Array(256);
+    this.smallInts[small] = ref;
+  }
+
   private rehash(size: number): void {
     const list = this.entryList as Entry[];
     const slots = new Int32Array(size);
@@ -209,6 +235,7 @@ export class DistinctValues {
     const list = this.entryList;
     this.hll = new Uint8Array(HLL_M);
     this.entryList = null;
+    this.smallInts = null;
     this.slots = new Int32Array(0);
     this.slotValue = new Float64Array(0);
     this.counts = new Float64Array(0);

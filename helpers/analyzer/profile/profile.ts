@@ -115,6 +115,7 @@ export class Profile {
   /**
    * Finish a row of `width` fields whose first `filled` fields were added to columns
    * 0..filled-1: pads the remaining columns with missing values, counts irregular widths.
+   * `where` is only read when the width is irregular (callers may pass "" for a regular row).
    */
   endRow(width: number, where: string, filled = width): void {
     const expected = this.expectedWidth;

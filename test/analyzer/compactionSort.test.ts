@@ -1,0 +1,88 @@
+import { selectFewDistinct, sortDoubles } from "../../helpers/analyzer/profile/compactionSort";
+
+/**
+ * Every method compactionSort picks (few-distinct counting, merging sorted runs, the int32
+ * radix sort, the general double radix sort) must give exactly what Float64Array.prototype.sort
+ * gives, -0 and NaN included.
+ */
+
+let seed = 7;
+function next(): number {
+  seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+  return seed;
+}
+
+function ints(n: number, lo: number, hi: number): number[] {
+  return Array.from({ length: n }, () => lo + (next() % (hi - lo + 1)));
+}
+
+/** An odd leftover item followed by sorted runs: what levels above the bottom hold. */
+function sortedRuns(n: number, runs: number, make: (count: number) => number[]): number[] {
+  const out = make(1);
+  const size = Math.floor((n - 1) / runs);
+  for (let r = 0; r < runs; r++) {
+    const count = r === runs - 1 ? n - out.length : size;
+    out.push(...make(count).sort((a, b) => a - b));
+  }
+  return out;
+}
+
+const cases: Array<[string, number[]]> = [
+  ["small integer range", ints(2050, 21, 79)],
+  ["small range with negatives", ints(2050, -2, 8)],
+  ["two values", ints(1314, 0, 1)],
+  ["int32 amounts", ints(2050, -340_000, 1_700_000)],
+  ["int32 extremes", [...ints(2040, -(2 ** 31), 2 ** 31 - 1), -(2 ** 31), 2 ** 31 - 1]],
+  ["few distinct large ints", ints(2050, 1, 80).map((v) => v * 10_000)],
+  ["integers beyond int32", ints(2050, 0, 1000).map((v) => v * 2 ** 33)],
+  ["fractions", Array.from({ length: 2050 }, () => (next() / 2 ** 32 - 0.5) * 1e6)],
+  ["already sorted", ints(1000, -500, 500_000).sort((a, b) => a - b)],
+  ["descending", ints(1000, -500, 500_000).sort((a, b) => b - a)],
+  ["three sorted runs", sortedRuns(2051, 3, (c) => ints(c, -300_000, 900_000))],
+  ["seven sorted runs", sortedRuns(1801, 7, (c) => ints(c, 0, 5_000_000))],
+  [
+    "sorted runs of fractions",
+    sortedRuns(1315, 2, (c) => Array.from({ length: c }, () => next() / 2 ** 32 - 0.5)),
+  ],
+  ["-0 and +0 in runs", sortedRuns(901, 2, (c) => ints(c, -3, 3).map((v) => (v === 0 ? -0 : v)))],
+  ["-0 among ints", [...ints(1000, -1000, 1000), -0, 0, -0, ...ints(1000, -5, 5)]],
+  ["-0 wide range", [...ints(2000, -100_000, 100_000), -0, -0, 0]],
+  ["NaN", [...ints(600, 0, 10_000), NaN, ...ints(600, -10, 10_000)]],
+  ["infinities", [...ints(700, -100, 100), Infinity, -Infinity, ...ints(700, 0, 3)]],
+];
+
+function expectSameDoubles(actual: ArrayLike<number>, expected: ArrayLike<number>): void {
+  expect(actual.length).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    // Object.is keeps -0 and +0 apart and matches NaN.
+    if (!Object.is(actual[i], expected[i]))
+      throw new Error(`index ${i}: ${actual[i]} != ${expected[i]}`);
+  }
+}
+
+describe("compaction sort methods", () => {
+  it.each(cases)("sortDoubles: %s", (_, values) => {
+    const items = new Float64Array([...values, 12345.5]); // a tail item past n stays untouched
+    const expected = Float64Array.from(values).sort();
+    expectSameDoubles(sortDoubles(items, values.length), expected);
+    expect(items[values.length]).toBe(12345.5);
+  });
+
+  it.each(cases)("selectFewDistinct (when it applies): %s", (_, values) => {
+    const len = values.length - (values.length % 2);
+    const sorted = Float64Array.from(values.slice(0, len)).sort();
+    const distinct = new Set(values.slice(0, len).map((v) => (Object.is(v, -0) ? "-0" : v)));
+    const hasNaN = values.slice(0, len).some((v) => v !== v);
+    for (const offset of [0, 1]) {
+      const out = new Float64Array(len / 2 + 3).fill(-7);
+      const counted = selectFewDistinct(Float64Array.from(values), len, offset, out);
+      expect(counted).toBe(distinct.size <= 128 && !hasNaN);
+      if (!counted) continue;
+      expectSameDoubles(
+        out.subarray(0, len / 2),
+        sorted.filter((_, i) => i % 2 === offset),
+      );
+      expect(Array.from(out.subarray(len / 2))).toEqual([-7, -7, -7]);
+    }
+  });
+});
