@@ -1,11 +1,12 @@
 /**
  * Endpoint throughput and latency (issue 8 §1), not a test:
- *   npx ts-node --transpile-only bench/endpoint.ts [secondsPerCase=5]
+ *   npx ts-node --transpile-only bench/endpoint.ts [secondsPerRun=4]
  * Starts the emulator in this process on a temp workspace, deploys a lab-shaped XGBoost model
  * (lab hyperparameters, 23 features) behind two endpoints, one with 100% data capture and one
  * without, and drives single-row text/csv InvokeEndpoint requests at them with autocannon (in a
- * child process) at 1, 8 and 32 connections. The reference in the same run is a bare node:http
- * server in this process answering a constant: the ceiling for Node on this machine.
+ * child process) at 1, 8 and 32 connections, each case twice (A B C C B A) and averaged.
+ * The reference in the same run is a bare node:http server in this process answering a
+ * constant: the ceiling for Node on this machine.
  * Requests are SigV4-signed once per case and replayed (see support/signedInvocation.ts).
  * Targets: capture-on >= 85% of capture-off throughput; capture-off >= 50% of the bare server;
  * p99 < 10 ms at 32 connections. Printed as PASS/FAIL, not asserted.
@@ -20,7 +21,7 @@ import { trainLabModel } from "./support/labModel";
 import { appendSummary, machine, passFail, writeResult } from "./support/results";
 import { signInvocation, type SignedInvocation } from "./support/signedInvocation";
 
-const SECONDS = Number(process.argv[2] ?? 5);
+const SECONDS = Number(process.argv[2] ?? 4);
 const CONNECTIONS = [1, 8, 32];
 const CAPTURE_ON = "bench-capture-on";
 const CAPTURE_OFF = "bench-capture-off";
@@ -36,6 +37,28 @@ interface Case {
   errors: number;
   timeouts: number;
   non2xx: number;
+}
+
+/** The two runs of a case as one: mean throughput and mean of each latency percentile. */
+function meanOfRuns(of: Case[]): Case {
+  const mean = (pick: (c: Case) => number) => of.reduce((sum, c) => sum + pick(c), 0) / of.length;
+  const sum = (pick: (c: Case) => number) => of.reduce((total, c) => total + pick(c), 0);
+  return {
+    target: of[0].target,
+    connections: of[0].connections,
+    requestsPerSecond: mean((c) => c.requestsPerSecond),
+    latencyMs: {
+      p50: mean((c) => c.latencyMs.p50),
+      p90: mean((c) => c.latencyMs.p90),
+      p99: mean((c) => c.latencyMs.p99),
+      mean: mean((c) => c.latencyMs.mean),
+      max: Math.max(...of.map((c) => c.latencyMs.max)),
+    },
+    requests: sum((c) => c.requests),
+    errors: sum((c) => c.errors),
+    timeouts: sum((c) => c.timeouts),
+    non2xx: sum((c) => c.non2xx),
+  };
 }
 
 function startBareServer(): Promise<http.Server> {
@@ -107,9 +130,11 @@ async function main(): Promise<void> {
       // JIT warm-up, discarded: the steady state is what the targets are about.
       await runLoad({ ...(await request(target)), connections: 8, duration: 2 });
     }
-    const cases: Case[] = [];
+    const runs: Case[] = [];
     for (const connections of CONNECTIONS) {
-      for (const target of targets) {
+      // Each case twice, in the order A B C C B A: a drift in the machine's load (others share
+      // it) then weighs on every target alike instead of on whichever ran last.
+      for (const target of [...targets, ...[...targets].reverse()]) {
         const result = await runLoad({
           ...(await request(target)),
           connections,
@@ -131,7 +156,7 @@ async function main(): Promise<void> {
           timeouts: result.timeouts,
           non2xx: result.non2xx,
         };
-        cases.push(c);
+        runs.push(c);
         console.log(
           `${target.padEnd(10)} c=${String(connections).padStart(2)}: ${c.requestsPerSecond.toFixed(0).padStart(6)} req/s, ` +
             `p50 ${c.latencyMs.p50} ms, p99 ${c.latencyMs.p99} ms` +
@@ -141,6 +166,11 @@ async function main(): Promise<void> {
         );
       }
     }
+    const cases = CONNECTIONS.flatMap((connections) =>
+      targets.map((target) =>
+        meanOfRuns(runs.filter((r) => r.target === target && r.connections === connections)),
+      ),
+    );
 
     const find = (target: Target, connections: number) =>
       cases.find((c) => c.target === target && c.connections === connections)!;
@@ -179,6 +209,7 @@ async function main(): Promise<void> {
       request: "single-row text/csv, SigV4 signed once per case and replayed",
       latencyResolutionMs: 1,
       cases,
+      runs,
       ratios,
       targets: targetsMet,
     });
@@ -189,7 +220,7 @@ async function main(): Promise<void> {
         (n) =>
           `c=${n} req/s bare ${find("bare", n).requestsPerSecond.toFixed(0)} / off ${find("captureOff", n).requestsPerSecond.toFixed(0)} / on ${find("captureOn", n).requestsPerSecond.toFixed(0)}`,
       ).join("; ") +
-        `; p50/p99 ms at c=32: off ${at32("captureOff").latencyMs.p50}/${at32("captureOff").latencyMs.p99}, on ${at32("captureOn").latencyMs.p50}/${at32("captureOn").latencyMs.p99}` +
+        `; p50/p99 ms at c=32: off ${at32("captureOff").latencyMs.p50.toFixed(1)}/${at32("captureOff").latencyMs.p99.toFixed(1)}, on ${at32("captureOn").latencyMs.p50.toFixed(1)}/${at32("captureOn").latencyMs.p99.toFixed(1)}` +
         `; on/off ${ratios.map((r) => `${(r.captureOnOverOff * 100).toFixed(0)}%`).join(",")} (>=85% ${passFail(targetsMet.captureOnAtLeast85PercentOfOff)})` +
         `; off/bare ${ratios.map((r) => `${(r.captureOffOverBare * 100).toFixed(0)}%`).join(",")} (>=50% ${passFail(targetsMet.captureOffAtLeast50PercentOfBare)})` +
         `; p99<10ms at c=32 ${passFail(targetsMet.p99Under10msAt32)}` +
