@@ -100,25 +100,34 @@ const intCounts = new Int32Array(1 << INT_DIGIT_BITS);
 const MAX_MERGED_RUNS = 8;
 const runStarts = new Int32Array(MAX_MERGED_RUNS + 1);
 
-/** What one scan of a buffer tells about it (a scratch object: the hot path allocates nothing). */
+/**
+ * What one scan of a buffer tells about it (a scratch object: the hot path allocates nothing);
+ * `descents` is exact below MAX_MERGED_RUNS, and at least that otherwise.
+ */
 const shape = { min: 0, max: 0, allInt32: true, descents: 0, nanOrNegativeZero: false };
 
 function scanShape(view: Float64Array, n: number): void {
+  // Every branch here is predictable: on unsorted data "is this a descent" is a coin flip, so
+  // descents are first counted over a short prefix only, and all of them only when that prefix
+  // looks like sorted runs; Object.is(v, -0) is a bit test, where `v === 0 && 1 / v < 0` would
+  // branch on every zero.
+  let descents = 0;
+  const prefix = Math.min(n, 64);
+  for (let i = 1; i < prefix; i++) if (view[i] < view[i - 1]) descents++;
+  if (descents < MAX_MERGED_RUNS) {
+    for (let i = prefix; i < n; i++) if (view[i] < view[i - 1]) descents++;
+  }
   let min = Infinity;
   let max = -Infinity;
   let allInt32 = true;
-  let descents = 0;
-  let previous = -Infinity;
   shape.nanOrNegativeZero = false;
   for (let i = 0; i < n; i++) {
     const v = view[i];
-    if (v !== v || (v === 0 && 1 / v < 0)) {
+    if (v !== v || Object.is(v, -0)) {
       shape.nanOrNegativeZero = true;
       return;
     }
     if ((v | 0) !== v) allInt32 = false;
-    if (v < previous) descents++;
-    previous = v;
     if (v < min) min = v;
     if (v > max) max = v;
   }
