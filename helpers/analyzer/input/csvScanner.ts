@@ -78,9 +78,15 @@ export class CsvScanner {
       const first = firstRowBoundary(head, this.pendingInQuotes);
       this.line++;
       this.parseRows(head, first, head.length);
+    } else if (this.pending.length > 0) {
+      // Only the row split across chunks is joined; the rest of the chunk is parsed in place
+      // (joining whole chunks copied the entire input once more).
+      const first = firstRowBoundary(head, this.pendingInQuotes);
+      const joined = Buffer.concat([...this.pending, head.subarray(0, first)]);
+      this.parseRows(joined, 0, joined.length);
+      this.parseRows(head, first, head.length);
     } else {
-      const complete = this.pending.length > 0 ? Buffer.concat([...this.pending, head]) : head;
-      this.parseRows(complete, 0, complete.length);
+      this.parseRows(head, 0, head.length);
     }
     this.pending = [];
     this.pendingBytes = 0;
