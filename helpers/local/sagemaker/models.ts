@@ -6,16 +6,15 @@ import type {
   DeleteModelCommandOutput,
   DescribeModelCommandInput,
   DescribeModelCommandOutput,
-  ListModelsCommandInput,
   ListModelsCommandOutput,
 } from "@aws-sdk/client-sagemaker";
 import { AwsError, parseS3Uri } from "../context";
 import { sageMakerArn } from "./arn";
 import { modelNotFound } from "./errors";
-import { inWindow, paginate, sortBy, type SortOrder } from "./paging";
 import type { ModelDoc, SageMakerContext } from "./store";
-import { PATTERNS, validatePaging, validateTags, Validator } from "./validation";
-import { epochSeconds, readTimestamp, type In, type Out } from "./wire";
+import { PATTERNS, validateTags, Validator } from "./validation";
+import { epochSeconds, type In, type Out } from "./wire";
+import { listCommon } from "./commonListing";
 
 const MODEL_NAME = { min: 1, max: 63, pattern: PATTERNS.modelName };
 
@@ -143,31 +142,16 @@ export function listModels(
   raw: Record<string, unknown>,
 ): Out<ListModelsCommandOutput> {
   const v = new Validator();
-  v.oneOf(raw.SortBy, "SortBy", ["Name", "CreationTime"]);
-  v.oneOf(raw.SortOrder, "SortOrder", ["Ascending", "Descending"]);
-  v.string(raw.NameContains, "NameContains", { max: 63, pattern: PATTERNS.nameContains });
-  validatePaging(v, raw);
-  v.done();
-  const input = raw as In<ListModelsCommandInput>;
-  const after = readTimestamp(raw.CreationTimeAfter, "creationTimeAfter");
-  const before = readTimestamp(raw.CreationTimeBefore, "creationTimeBefore");
-  const contains = input.NameContains?.toLowerCase();
-  const matching = ctx.store
-    .list("sagemaker-model")
-    .map((d) => d.model)
-    .filter(
-      (m) =>
-        inWindow(m.CreationTime, after, before) &&
-        (!contains || m.ModelName!.toLowerCase().includes(contains)),
-    );
-  const sorted = sortBy(
-    matching,
-    (m) => (input.SortBy === "Name" ? m.ModelName : m.CreationTime),
-    (input.SortOrder as SortOrder | undefined) ?? "Descending",
-    (m) => m.ModelName ?? "",
+  const { page, nextToken } = listCommon(
+    v,
+    raw,
+    ctx.store.list("sagemaker-model").map((d) => d.model),
+    {
+      name: (m) => m.ModelName,
+      creationTime: (m) => m.CreationTime,
+      defaultSortOrder: "Descending",
+    },
   );
-  const { MaxResults, NextToken, ...query } = input;
-  const { page, nextToken } = paginate(sorted, { MaxResults, NextToken }, query);
   return {
     Models: page.map((m) => ({
       ModelName: m.ModelName,

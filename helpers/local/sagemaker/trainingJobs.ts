@@ -492,8 +492,7 @@ export function listTrainingJobs(
     ctx.store.list("sagemaker-training-job").map((d) => d.job),
     {
       name: (j) => j.TrainingJobName,
-      status: (j) => j.TrainingJobStatus,
-      statuses: STATUSES,
+      status: { of: (j) => j.TrainingJobStatus, values: STATUSES },
       creationTime: (j) => j.CreationTime,
       lastModifiedTime: (j) => j.LastModifiedTime,
       defaultSortOrder: "Ascending",

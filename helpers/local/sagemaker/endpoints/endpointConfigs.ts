@@ -6,16 +6,14 @@ import type {
   DeleteEndpointConfigCommandOutput,
   DescribeEndpointConfigCommandInput,
   DescribeEndpointConfigCommandOutput,
-  ListEndpointConfigsCommandInput,
   ListEndpointConfigsCommandOutput,
 } from "@aws-sdk/client-sagemaker";
 import { AwsError, type ServiceContext } from "../../context";
 import { sageMakerArn } from "../arn";
 import { modelNotFound } from "../errors";
-import { inWindow, paginate, sortBy, type SortOrder } from "../paging";
 import { SageMakerStore } from "../store";
-import { PATTERNS, validatePaging, validateTags, Validator } from "../validation";
-import { epochSeconds, readTimestamp, type In, type Out } from "../wire";
+import { PATTERNS, validateTags, Validator } from "../validation";
+import { epochSeconds, type In, type Out } from "../wire";
 import { validateDataCaptureConfig } from "./captureConfig";
 import {
   ENDPOINT_NAME,
@@ -24,6 +22,7 @@ import {
   EndpointStore,
   type EndpointConfigDoc,
 } from "./docs";
+import { listCommon } from "../commonListing";
 
 const CONFIG_NAME = { ...ENDPOINT_NAME, min: 1 };
 
@@ -171,31 +170,16 @@ export function listEndpointConfigs(
   raw: Record<string, unknown>,
 ): Out<ListEndpointConfigsCommandOutput> {
   const v = new Validator();
-  v.oneOf(raw.SortBy, "SortBy", ["Name", "CreationTime"]);
-  v.oneOf(raw.SortOrder, "SortOrder", ["Ascending", "Descending"]);
-  v.string(raw.NameContains, "NameContains", { max: 63, pattern: PATTERNS.nameContains });
-  validatePaging(v, raw);
-  v.done();
-  const input = raw as In<ListEndpointConfigsCommandInput>;
-  const after = readTimestamp(raw.CreationTimeAfter, "creationTimeAfter");
-  const before = readTimestamp(raw.CreationTimeBefore, "creationTimeBefore");
-  const contains = input.NameContains?.toLowerCase();
-  const matching = new EndpointStore(ctx)
-    .list("sagemaker-endpoint-config")
-    .map((d) => d.config)
-    .filter(
-      (c) =>
-        inWindow(c.CreationTime, after, before) &&
-        (!contains || c.EndpointConfigName!.toLowerCase().includes(contains)),
-    );
-  const sorted = sortBy(
-    matching,
-    (c) => (input.SortBy === "Name" ? c.EndpointConfigName : c.CreationTime),
-    (input.SortOrder as SortOrder | undefined) ?? "Descending",
-    (c) => c.EndpointConfigName ?? "",
+  const { page, nextToken } = listCommon(
+    v,
+    raw,
+    new EndpointStore(ctx).list("sagemaker-endpoint-config").map((d) => d.config),
+    {
+      name: (c) => c.EndpointConfigName,
+      creationTime: (c) => c.CreationTime,
+      defaultSortOrder: "Descending",
+    },
   );
-  const { MaxResults, NextToken, ...query } = input;
-  const { page, nextToken } = paginate(sorted, { MaxResults, NextToken }, query);
   return {
     EndpointConfigs: page.map((c) => ({
       EndpointConfigName: c.EndpointConfigName,

@@ -120,8 +120,7 @@ export function listEndpoints(
     new EndpointStore(ctx).list("sagemaker-endpoint").map((d) => d.endpoint),
     {
       name: (e) => e.EndpointName,
-      status: (e) => e.EndpointStatus,
-      statuses: STATUSES,
+      status: { of: (e) => e.EndpointStatus, values: STATUSES },
       creationTime: (e) => e.CreationTime,
       lastModifiedTime: (e) => e.LastModifiedTime,
       defaultSortOrder: "Descending",

@@ -356,8 +356,7 @@ export function listProcessingJobs(
     ctx.monitoring.list("sagemaker-processing-job").map((d) => d.job),
     {
       name: (j) => j.ProcessingJobName,
-      status: (j) => j.ProcessingJobStatus,
-      statuses: STATUSES,
+      status: { of: (j) => j.ProcessingJobStatus, values: STATUSES },
       creationTime: (j) => j.CreationTime,
       lastModifiedTime: (j) => j.LastModifiedTime,
       defaultSortOrder: "Ascending",

@@ -185,8 +185,7 @@ export function listMonitoringSchedules(
     ctx.monitoring.list("sagemaker-monitoring-schedule").map((d) => d.schedule),
     {
       name: (s) => s.MonitoringScheduleName,
-      status: (s) => s.MonitoringScheduleStatus,
-      statuses: SCHEDULE_STATUSES,
+      status: { of: (s) => s.MonitoringScheduleStatus, values: SCHEDULE_STATUSES },
       creationTime: (s) => s.CreationTime,
       lastModifiedTime: (s) => s.LastModifiedTime,
       defaultSortOrder: "Descending",
