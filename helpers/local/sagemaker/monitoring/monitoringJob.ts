@@ -147,54 +147,65 @@ export function validateInlineDefinition(v: Validator, value: unknown, path: str
   });
 }
 
-export function specFromInline(d: MonitoringJobDefinition): MonitoringJobSpec {
-  const endpoint = d.MonitoringInputs![0].EndpointInput!;
-  const output = d.MonitoringOutputConfig!.MonitoringOutputs![0].S3Output!;
-  const app = d.MonitoringAppSpecification!;
+/** The parts both definition shapes name differently but mean the same by. */
+interface DefinitionParts {
+  endpoint: NonNullable<MonitoringJobDefinition["MonitoringInputs"]>[number]["EndpointInput"];
+  outputConfig: MonitoringJobDefinition["MonitoringOutputConfig"];
+  baseline: MonitoringJobDefinition["BaselineConfig"];
+  app: MonitoringJobDefinition["MonitoringAppSpecification"];
+  environment: Record<string, string> | undefined;
+  resources: MonitoringJobDefinition["MonitoringResources"];
+  common: Pick<MonitoringJobDefinition, "StoppingCondition" | "NetworkConfig" | "RoleArn">;
+}
+
+/** Both shapes were validated on create, so the members read here are present. */
+function specFromParts(parts: DefinitionParts): MonitoringJobSpec {
+  const { endpoint, outputConfig, baseline, app, common } = parts;
+  const output = outputConfig!.MonitoringOutputs![0].S3Output!;
   return {
-    endpointName: endpoint.EndpointName!,
-    endpointLocalPath: endpoint.LocalPath!,
-    baseliningJobName: d.BaselineConfig?.BaseliningJobName,
-    baselineStatisticsUri: d.BaselineConfig?.StatisticsResource?.S3Uri,
-    baselineConstraintsUri: d.BaselineConfig?.ConstraintsResource?.S3Uri,
+    endpointName: endpoint!.EndpointName!,
+    endpointLocalPath: endpoint!.LocalPath!,
+    baseliningJobName: baseline?.BaseliningJobName,
+    baselineStatisticsUri: baseline?.StatisticsResource?.S3Uri,
+    baselineConstraintsUri: baseline?.ConstraintsResource?.S3Uri,
     outputS3Uri: output.S3Uri!,
     outputLocalPath: output.LocalPath!,
-    outputKmsKeyId: d.MonitoringOutputConfig!.KmsKeyId,
-    imageUri: app.ImageUri!,
-    containerEntrypoint: app.ContainerEntrypoint,
-    containerArguments: app.ContainerArguments,
-    recordPreprocessorSourceUri: app.RecordPreprocessorSourceUri,
-    postAnalyticsProcessorSourceUri: app.PostAnalyticsProcessorSourceUri,
-    environment: d.Environment ?? {},
-    cluster: d.MonitoringResources!.ClusterConfig!,
-    maxRuntimeInSeconds: d.StoppingCondition?.MaxRuntimeInSeconds,
-    networkConfig: d.NetworkConfig,
-    roleArn: d.RoleArn!,
+    outputKmsKeyId: outputConfig!.KmsKeyId,
+    imageUri: app!.ImageUri!,
+    containerEntrypoint: app!.ContainerEntrypoint,
+    containerArguments: app!.ContainerArguments,
+    recordPreprocessorSourceUri: app!.RecordPreprocessorSourceUri,
+    postAnalyticsProcessorSourceUri: app!.PostAnalyticsProcessorSourceUri,
+    environment: parts.environment ?? {},
+    cluster: parts.resources!.ClusterConfig!,
+    maxRuntimeInSeconds: common.StoppingCondition?.MaxRuntimeInSeconds,
+    networkConfig: common.NetworkConfig,
+    roleArn: common.RoleArn!,
   };
 }
 
+/** A schedule's inline MonitoringJobDefinition (the environment sits on the definition). */
+export function specFromInline(d: MonitoringJobDefinition): MonitoringJobSpec {
+  return specFromParts({
+    endpoint: d.MonitoringInputs![0].EndpointInput,
+    outputConfig: d.MonitoringOutputConfig,
+    baseline: d.BaselineConfig,
+    app: d.MonitoringAppSpecification,
+    environment: d.Environment,
+    resources: d.MonitoringResources,
+    common: d,
+  });
+}
+
+/** A CreateDataQualityJobDefinition definition (the environment sits on the app spec). */
 export function specFromDataQuality(d: DataQualityJobDefinition): MonitoringJobSpec {
-  const endpoint = d.DataQualityJobInput!.EndpointInput!;
-  const output = d.DataQualityJobOutputConfig!.MonitoringOutputs![0].S3Output!;
-  const app = d.DataQualityAppSpecification!;
-  return {
-    endpointName: endpoint.EndpointName!,
-    endpointLocalPath: endpoint.LocalPath!,
-    baseliningJobName: d.DataQualityBaselineConfig?.BaseliningJobName,
-    baselineStatisticsUri: d.DataQualityBaselineConfig?.StatisticsResource?.S3Uri,
-    baselineConstraintsUri: d.DataQualityBaselineConfig?.ConstraintsResource?.S3Uri,
-    outputS3Uri: output.S3Uri!,
-    outputLocalPath: output.LocalPath!,
-    outputKmsKeyId: d.DataQualityJobOutputConfig!.KmsKeyId,
-    imageUri: app.ImageUri!,
-    containerEntrypoint: app.ContainerEntrypoint,
-    containerArguments: app.ContainerArguments,
-    recordPreprocessorSourceUri: app.RecordPreprocessorSourceUri,
-    postAnalyticsProcessorSourceUri: app.PostAnalyticsProcessorSourceUri,
-    environment: app.Environment ?? {},
-    cluster: d.JobResources!.ClusterConfig!,
-    maxRuntimeInSeconds: d.StoppingCondition?.MaxRuntimeInSeconds,
-    networkConfig: d.NetworkConfig,
-    roleArn: d.RoleArn!,
-  };
+  return specFromParts({
+    endpoint: d.DataQualityJobInput!.EndpointInput,
+    outputConfig: d.DataQualityJobOutputConfig,
+    baseline: d.DataQualityBaselineConfig,
+    app: d.DataQualityAppSpecification,
+    environment: d.DataQualityAppSpecification!.Environment,
+    resources: d.JobResources,
+    common: d,
+  });
 }
