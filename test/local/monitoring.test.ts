@@ -34,6 +34,7 @@ import { loadCreditCardData, preprocess, toCsv, type LabTable } from "../../help
 import { cloudWatchDir } from "../../helpers/local/sagemaker/monitoring";
 import { seededRandom } from "../../helpers/random";
 import { startTestLocalAws, type TestLocalAws } from "../helpers/localAws";
+import { baselineJobInput } from "./baselineJob.fixtures";
 
 jest.setTimeout(120_000);
 
@@ -234,42 +235,14 @@ test("baseline, hourly schedule, 3 normal and 3 drifted hours, then a restart", 
   const baselineJob = "baseline-suggestion-job-2024-03-05-10-00-05-000";
   await aws.sagemaker.send(
     new CreateProcessingJobCommand({
-      ProcessingJobName: baselineJob,
-      ProcessingInputs: [
-        {
-          InputName: "baseline_dataset_input",
-          S3Input: {
-            S3Uri: `s3://${BUCKET}/${PREFIX}/train_headers/train_data_headers.csv`,
-            LocalPath: "/opt/ml/processing/input/baseline_dataset_input",
-            S3DataType: "S3Prefix",
-            S3InputMode: "File",
-          },
-        },
-      ],
-      ProcessingOutputConfig: {
-        Outputs: [
-          {
-            OutputName: "monitoring_output",
-            S3Output: {
-              S3Uri: `s3://${BUCKET}/${PREFIX}/baselining/results`,
-              LocalPath: "/opt/ml/processing/output",
-              S3UploadMode: "EndOfJob",
-            },
-          },
-        ],
-      },
-      ProcessingResources: {
-        ClusterConfig: { InstanceCount: 1, InstanceType: "ml.m5.xlarge", VolumeSizeInGB: 20 },
-      },
+      ...baselineJobInput({
+        name: baselineJob,
+        image: ANALYZER,
+        roleArn: ROLE,
+        dataUri: `s3://${BUCKET}/${PREFIX}/train_headers/train_data_headers.csv`,
+        outputUri: `s3://${BUCKET}/${PREFIX}/baselining/results`,
+      }),
       StoppingCondition: { MaxRuntimeInSeconds: 3600 },
-      AppSpecification: { ImageUri: ANALYZER },
-      Environment: {
-        dataset_format: '{"csv": {"header": true, "output_columns_position": "START"}}',
-        dataset_source: "/opt/ml/processing/input/baseline_dataset_input",
-        output_path: "/opt/ml/processing/output",
-        publish_cloudwatch_metrics: "Disabled",
-      },
-      RoleArn: ROLE,
     }),
   );
   const baseline = await poll(

@@ -17,6 +17,7 @@ import {
   type MonitoringOperations,
 } from "../../helpers/local/sagemaker/monitoring";
 import { readConstraints, readStatistics, readViolations } from "../../helpers/analyzer";
+import { baselineJobInput } from "./baselineJob.fixtures";
 
 const IMAGE = "156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer";
 const ROLE = "arn:aws:iam::000000000000:role/SageMakerRole";
@@ -50,48 +51,23 @@ async function error(op: string, input: Record<string, unknown>): Promise<AwsErr
 }
 
 function baselineRequest(name: string, overrides: Record<string, unknown> = {}) {
+  const base = baselineJobInput({
+    name: name,
+    image: IMAGE,
+    roleArn: ROLE,
+    dataUri: `s3://${BUCKET}/data/train_headers.csv`,
+    outputUri: `s3://${BUCKET}/baselining/results`,
+  });
+  // With every security option of the original lab, so Describe can be checked to echo them.
   return {
-    ProcessingJobName: name,
-    ProcessingInputs: [
-      {
-        InputName: "baseline_dataset_input",
-        S3Input: {
-          S3Uri: `s3://${BUCKET}/data/train_headers.csv`,
-          LocalPath: "/opt/ml/processing/input/baseline_dataset_input",
-          S3DataType: "S3Prefix",
-        },
-      },
-    ],
-    ProcessingOutputConfig: {
-      Outputs: [
-        {
-          OutputName: "monitoring_output",
-          S3Output: {
-            S3Uri: `s3://${BUCKET}/baselining/results`,
-            LocalPath: "/opt/ml/processing/output",
-            S3UploadMode: "EndOfJob",
-          },
-        },
-      ],
-      KmsKeyId: "alias/outputs",
-    },
-    ProcessingResources: {
-      ClusterConfig: { InstanceCount: 1, InstanceType: "ml.m5.xlarge", VolumeSizeInGB: 20 },
-    },
+    ...base,
+    ProcessingOutputConfig: { ...base.ProcessingOutputConfig, KmsKeyId: "alias/outputs" },
     StoppingCondition: { MaxRuntimeInSeconds: 1800 },
-    AppSpecification: { ImageUri: IMAGE },
-    Environment: {
-      dataset_format: JSON.stringify({ csv: { header: true, output_columns_position: "START" } }),
-      dataset_source: "/opt/ml/processing/input/baseline_dataset_input",
-      output_path: "/opt/ml/processing/output",
-      publish_cloudwatch_metrics: "Disabled",
-    },
     NetworkConfig: {
       EnableNetworkIsolation: true,
       EnableInterContainerTrafficEncryption: true,
       VpcConfig: { SecurityGroupIds: ["sg-0123"], Subnets: ["subnet-0a", "subnet-0b"] },
     },
-    RoleArn: ROLE,
     ...overrides,
   };
 }

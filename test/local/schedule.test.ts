@@ -24,6 +24,7 @@ import {
   type SchedulerProgress,
 } from "../../helpers/local/sagemaker/monitoring";
 import { parseScheduleConfig } from "../../helpers/local/sagemaker/monitoring/scheduleExpression";
+import { baselineJobInput } from "./baselineJob.fixtures";
 
 const IMAGE = "156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer";
 const ROLE = "arn:aws:iam::000000000000:role/SageMakerRole";
@@ -93,42 +94,16 @@ async function writeBaseline(): Promise<void> {
     lines.push(`${r.label},${r.input}`);
   }
   await objects.putObject(BUCKET, "data/train_headers.csv", lines.join("\n") + "\n");
-  await call("CreateProcessingJob", {
-    ProcessingJobName: "baseline-suggestion-job-1",
-    ProcessingInputs: [
-      {
-        InputName: "baseline_dataset_input",
-        S3Input: {
-          S3Uri: `s3://${BUCKET}/data/train_headers.csv`,
-          LocalPath: "/opt/ml/processing/input/baseline_dataset_input",
-          S3DataType: "S3Prefix",
-        },
-      },
-    ],
-    ProcessingOutputConfig: {
-      Outputs: [
-        {
-          OutputName: "monitoring_output",
-          S3Output: {
-            S3Uri: `s3://${BUCKET}/baselining/results`,
-            LocalPath: "/opt/ml/processing/output",
-            S3UploadMode: "EndOfJob",
-          },
-        },
-      ],
-    },
-    ProcessingResources: {
-      ClusterConfig: { InstanceCount: 1, InstanceType: "ml.m5.xlarge", VolumeSizeInGB: 20 },
-    },
-    AppSpecification: { ImageUri: IMAGE },
-    Environment: {
-      dataset_format: '{"csv": {"header": true, "output_columns_position": "START"}}',
-      dataset_source: "/opt/ml/processing/input/baseline_dataset_input",
-      output_path: "/opt/ml/processing/output",
-      publish_cloudwatch_metrics: "Disabled",
-    },
-    RoleArn: ROLE,
-  });
+  await call(
+    "CreateProcessingJob",
+    baselineJobInput({
+      name: "baseline-suggestion-job-1",
+      image: IMAGE,
+      roleArn: ROLE,
+      dataUri: `s3://${BUCKET}/data/train_headers.csv`,
+      outputUri: `s3://${BUCKET}/baselining/results`,
+    }),
+  );
   await ops.waitForProcessingJob("baseline-suggestion-job-1");
 }
 

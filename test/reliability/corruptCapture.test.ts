@@ -20,6 +20,7 @@ import { seededRandom } from "../../helpers/random";
 import { csvBody, expectedProbability, sampleRows } from "../local/runtime.fixtures";
 import { startTestLocalAws, type TestLocalAws } from "../helpers/localAws";
 import { deployTinyEndpoint, poll, ROLE, SignedHttp } from "./support";
+import { baselineJobInput } from "../local/baselineJob.fixtures";
 
 const ANALYZER = "156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer";
 const ENDPOINT = "corrupt-endpoint";
@@ -57,43 +58,15 @@ async function baseline(): Promise<void> {
   await aws.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "baseline/data.csv", Body: text }));
   const name = "corrupt-baseline";
   await aws.sagemaker.send(
-    new CreateProcessingJobCommand({
-      ProcessingJobName: name,
-      ProcessingInputs: [
-        {
-          InputName: "baseline_dataset_input",
-          S3Input: {
-            S3Uri: `s3://${BUCKET}/baseline/data.csv`,
-            LocalPath: "/opt/ml/processing/input/baseline_dataset_input",
-            S3DataType: "S3Prefix",
-            S3InputMode: "File",
-          },
-        },
-      ],
-      ProcessingOutputConfig: {
-        Outputs: [
-          {
-            OutputName: "monitoring_output",
-            S3Output: {
-              S3Uri: `s3://${BUCKET}/baseline/results`,
-              LocalPath: "/opt/ml/processing/output",
-              S3UploadMode: "EndOfJob",
-            },
-          },
-        ],
-      },
-      ProcessingResources: {
-        ClusterConfig: { InstanceCount: 1, InstanceType: "ml.m5.xlarge", VolumeSizeInGB: 20 },
-      },
-      AppSpecification: { ImageUri: ANALYZER },
-      Environment: {
-        dataset_format: '{"csv": {"header": true, "output_columns_position": "START"}}',
-        dataset_source: "/opt/ml/processing/input/baseline_dataset_input",
-        output_path: "/opt/ml/processing/output",
-        publish_cloudwatch_metrics: "Disabled",
-      },
-      RoleArn: ROLE,
-    }),
+    new CreateProcessingJobCommand(
+      baselineJobInput({
+        name: name,
+        image: ANALYZER,
+        roleArn: ROLE,
+        dataUri: `s3://${BUCKET}/baseline/data.csv`,
+        outputUri: `s3://${BUCKET}/baseline/results`,
+      }),
+    ),
   );
   const job = await poll(
     () => aws.sagemaker.send(new DescribeProcessingJobCommand({ ProcessingJobName: name })),
