@@ -159,15 +159,29 @@ function formatAmzDate(date: Date): string {
     .replace(/\.\d{3}Z$/, "Z");
 }
 
+/**
+ * Signing keys change once a day per region and service, so they are derived once and kept (as
+ * AWS SDK signers do): every verified request returns one, and four HMACs per request on the
+ * invocation path would be wasted work.
+ */
+const signingKeys = new Map<string, Buffer>();
+const MAX_SIGNING_KEYS = 64;
+
 export function deriveSigningKey(
   secret: string,
   shortDate: string,
   region: string,
   service: string,
 ): Buffer {
+  const cacheKey = `${shortDate}\n${region}\n${service}\n${secret}`;
+  const cached = signingKeys.get(cacheKey);
+  if (cached) return cached;
   const hmac = (key: string | Buffer, data: string): Buffer =>
     crypto.createHmac("sha256", key).update(data).digest();
-  return hmac(hmac(hmac(hmac(`AWS4${secret}`, shortDate), region), service), "aws4_request");
+  const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, shortDate), region), service), "aws4_request");
+  if (signingKeys.size >= MAX_SIGNING_KEYS) signingKeys.clear(); // dates roll over: stay bounded
+  signingKeys.set(cacheKey, key);
+  return key;
 }
 
 function timingSafeEqualHex(a: string, b: string): boolean {
