@@ -132,12 +132,12 @@ function readBody(
 export function createEdgeServer(options: EdgeOptions): http.Server {
   const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
 
-  async function authenticate(
+  function authenticate(
     req: http.IncomingMessage,
     rawPath: string,
     rawQuery: string,
     body?: Buffer,
-  ): Promise<VerifiedAuth> {
+  ): VerifiedAuth {
     return verifySigV4(
       { method: req.method ?? "GET", rawPath, rawQuery, headers: req.headers, body },
       options.credentials,
@@ -162,7 +162,7 @@ export function createEdgeServer(options: EdgeOptions): http.Server {
           413,
         ),
     );
-    await authenticate(req, rawPath, rawQuery, body);
+    authenticate(req, rawPath, rawQuery, body);
     const target = header(req, "x-amz-target") ?? "";
     const dot = target.lastIndexOf(".");
     const service = dot > 0 ? options.jsonServices[target.slice(0, dot)] : undefined;
@@ -195,7 +195,7 @@ export function createEdgeServer(options: EdgeOptions): http.Server {
       1024 * 1024,
       () => new AwsError("SerializationException", "Request body too large", 413),
     );
-    await authenticate(req, rawPath, rawQuery, body);
+    authenticate(req, rawPath, rawQuery, body);
     if (rawPath === "/_local/clock" && req.method === "GET") {
       writeJson(res, 200, clockDocument(options.clock), requestId);
     } else if (rawPath === "/_local/clock" && req.method === "POST") {
@@ -226,7 +226,7 @@ export function createEdgeServer(options: EdgeOptions): http.Server {
           413,
         ),
     );
-    await authenticate(req, rawPath, rawQuery, body);
+    authenticate(req, rawPath, rawQuery, body);
     const encodedName = RUNTIME_PATH.exec(rawPath)![1];
     let endpointName: string;
     try {
@@ -274,7 +274,7 @@ export function createEdgeServer(options: EdgeOptions): http.Server {
     requestId: string,
   ): Promise<void> {
     const host = header(req, "host") ?? "127.0.0.1";
-    const auth = await authenticate(req, rawPath, rawQuery);
+    const auth = authenticate(req, rawPath, rawQuery);
     if (!auth.presigned && header(req, "x-amz-content-sha256") === undefined) {
       // SigV4 for S3 must say how the payload is covered (a hash, unsigned, or streaming).
       throw new AwsError(

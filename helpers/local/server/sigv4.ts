@@ -1,14 +1,13 @@
 /**
- * SigV4 verification: recompute the signature of an incoming request with @smithy/signature-v4
- * (the signer the AWS SDK itself uses) and compare it with the one the client sent, in constant
- * time. The algorithm is AWS's "Signature Version 4 signing process"
+ * SigV4 verification: recompute the signature of an incoming request synchronously with
+ * node:crypto, building the canonical request exactly as @smithy/signature-v4 (the signer the AWS
+ * SDK itself uses) would, and compare it with the one the client sent, in constant time. The algorithm is AWS's "Signature Version 4 signing process"
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html); we only rebuild
  * the request the client signed: its method, raw path, decoded query, the headers it lists in
  * SignedHeaders, and its payload hash.
  */
 import * as crypto from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
-import { SignatureV4 } from "@smithy/signature-v4";
 import type { Checksum, SourceData } from "@smithy/types";
 import type { LocalCredentials } from "../credentials";
 
@@ -191,15 +190,126 @@ function timingSafeEqualHex(a: string, b: string): boolean {
 }
 
 /**
- * Verifies the Authorization header of a request against the workspace credentials.
- * Throws AuthFailure; `realNow` is real time (clients sign with their real clock, whatever the
- * emulator's virtual clock says).
+ * The canonical request pieces, exactly as @smithy/signature-v4 (the SDK's signer) builds them
+ * from the same inputs; test/local/sigv4.test.ts checks the two agree.
  */
-export async function verifySigV4(
+
+/** RFC 3986 escaping as SigV4 wants it: encodeURIComponent plus `!'()*`. */
+function escapeUri(text: string): string {
+  return encodeURIComponent(text).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
+
+/**
+ * The signed headers the request carries, by name. The signer leaves out the names it generates
+ * itself (authorization, date, x-amz-date), and a name the client listed but did not send.
+ */
+function signedHeaderValues(
+  requestHeaders: IncomingHttpHeaders,
+  signedHeaders: string[],
+): Map<string, string> {
+  const headers = new Map<string, string>();
+  for (const name of signedHeaders) {
+    const lower = name.toLowerCase();
+    if (lower === "authorization" || lower === "date" || lower === "x-amz-date") continue;
+    if (name === "__proto__") continue; // a plain object (the signer's) cannot hold this name
+    const value = headerValue(requestHeaders, name);
+    if (value !== undefined) headers.set(lower, value);
+  }
+  return headers;
+}
+
+/**
+ * S3 signs the path as sent; every other service signs it normalized (no empty, `.` or `..`
+ * segments) and escaped once more.
+ */
+function canonicalPath(rawPath: string, service: string): string {
+  const path =
+    rawPath.length === 0 ? "/" : rawPath.charCodeAt(0) === 0x2f ? rawPath : `/${rawPath}`;
+  if (service === "s3") return path;
+  const segments: string[] = [];
+  for (const segment of path.split("/")) {
+    if (segment.length === 0 || segment === ".") continue;
+    if (segment === "..") segments.pop();
+    else segments.push(segment);
+  }
+  const normalized = `/${segments.join("/")}${segments.length > 0 && path.endsWith("/") ? "/" : ""}`;
+  return escapeUri(normalized).replace(/%2F/g, "/");
+}
+
+/** Sorted `key=value` pairs, both escaped; X-Amz-Signature (any case) is left out. */
+function canonicalQuery(query: Record<string, string | string[]>): string {
+  const keys: string[] = [];
+  const serialized = new Map<string, string>();
+  for (const key of Object.keys(query)) {
+    if (key.toLowerCase() === "x-amz-signature") continue;
+    const encodedKey = escapeUri(key);
+    keys.push(encodedKey);
+    const value = query[key];
+    if (typeof value === "string") {
+      serialized.set(encodedKey, `${encodedKey}=${escapeUri(value)}`);
+    } else if (Array.isArray(value)) {
+      serialized.set(
+        encodedKey,
+        value
+          .map((item) => `${encodedKey}=${escapeUri(item)}`)
+          .sort()
+          .join("&"),
+      );
+    }
+  }
+  return keys
+    .sort()
+    .map((key) => serialized.get(key))
+    .filter((pair) => pair)
+    .join("&");
+}
+
+function canonicalRequest(
+  method: string,
+  path: string,
+  query: string,
+  headers: Map<string, string>,
+  payloadHash: string,
+): string {
+  const names = [...headers.keys()].sort();
+  let lines = "";
+  for (const name of names) {
+    const value = headers
+      .get(name)!
+      .replace(/[\r\n]/g, " ")
+      .replace(/[ \t]+/g, " ")
+      .replace(/^ | $/g, "");
+    lines += `${name}:${value}\n`;
+  }
+  return `${method || "GET"}\n${path}\n${query}\n${lines}\n${names.join(";")}\n${payloadHash}`;
+}
+
+function requestSignature(
+  signingKey: Buffer,
+  longDate: string,
+  scope: string,
+  canonical: string,
+): string {
+  const hashed = crypto.createHash("sha256").update(canonical, "utf8").digest("hex");
+  return crypto
+    .createHmac("sha256", signingKey)
+    .update(`AWS4-HMAC-SHA256\n${longDate}\n${scope}\n${hashed}`, "utf8")
+    .digest("hex");
+}
+
+/**
+ * Verifies the Authorization header of a request against the workspace credentials, synchronously
+ * (node:crypto, no promise hops: it runs on every request). Throws AuthFailure; `realNow` is real
+ * time (clients sign with their real clock, whatever the emulator's virtual clock says).
+ */
+export function verifySigV4(
   request: IncomingSignedRequest,
   credentials: LocalCredentials,
   realNow: Date = new Date(),
-): Promise<VerifiedAuth> {
+): VerifiedAuth {
   const authorization = headerValue(request.headers, "authorization");
   if (!authorization) {
     if (/(^|&)X-Amz-Signature=/.test(request.rawQuery)) {
@@ -264,52 +374,45 @@ export async function verifySigV4(
   }
 
   const signedHeaders = signedHeadersText.split(";");
-  const headers: Record<string, string> = {};
-  for (const name of signedHeaders) {
-    const value = headerValue(request.headers, name);
-    if (value !== undefined) {
-      headers[name] = value;
-    }
-  }
-  const payloadHash = headerValue(request.headers, "x-amz-content-sha256");
+  // What the signer signs besides the headers the client listed: the date it signs with.
+  const longDate = formatAmzDate(signingDate);
+  const headers = signedHeaderValues(request.headers, signedHeaders);
+  headers.set("x-amz-date", longDate);
+  const declaredHash = headerValue(request.headers, "x-amz-content-sha256");
   const bodyHash =
     request.body === undefined
       ? undefined
       : crypto.createHash("sha256").update(request.body).digest("hex");
   // The signer trusts a declared payload hash; with the body at hand, the declaration must be true.
   const payloadMatches =
-    payloadHash === undefined || bodyHash === undefined || payloadHash === bodyHash;
-  const signer = new SignatureV4({
-    credentials,
+    declaredHash === undefined || bodyHash === undefined || declaredHash === bodyHash;
+  // A declared hash counts only when signed (an unsigned one stands for an empty payload);
+  // without one the signature covers the body's own hash.
+  const signedPayloadHash =
+    headers.get("x-amz-content-sha256") ??
+    (declaredHash !== undefined ? EMPTY_SHA256 : (bodyHash ?? EMPTY_SHA256));
+  const signingShortDate = longDate.slice(0, 8);
+  const signingKey = deriveSigningKey(
+    credentials.secretAccessKey,
+    signingShortDate,
     region,
     service,
-    sha256: NodeSha256,
-    // S3 is the one service whose canonical path is not escaped a second time.
-    uriEscapePath: service !== "s3",
-    applyChecksum: false,
-  });
-  const signed = await signer.sign(
-    {
-      method: request.method,
-      protocol: "http:",
-      hostname: (headers.host ?? "").replace(/:\d+$/, ""),
-      path: request.rawPath,
-      query: parseQuery(request.rawQuery),
-      headers,
-      body: payloadHash === undefined ? (request.body ?? new Uint8Array(0)) : undefined,
-    },
-    {
-      signingDate,
-      signingRegion: region,
-      signingService: service,
-      signableHeaders: new Set(signedHeaders),
-    },
   );
-  const expected = /Signature=([0-9a-f]+)$/.exec(String(signed.headers.authorization))?.[1] ?? "";
-  const expectedShortDate = amzDate.slice(0, 8);
+  const expected = requestSignature(
+    signingKey,
+    longDate,
+    `${signingShortDate}/${region}/${service}/aws4_request`,
+    canonicalRequest(
+      request.method,
+      canonicalPath(request.rawPath, service),
+      canonicalQuery(parseQuery(request.rawQuery)),
+      headers,
+      signedPayloadHash,
+    ),
+  );
   if (
     !payloadMatches ||
-    shortDate !== expectedShortDate ||
+    shortDate !== amzDate.slice(0, 8) ||
     !timingSafeEqualHex(expected, signature)
   ) {
     throw new AuthFailure(
@@ -325,8 +428,11 @@ export async function verifySigV4(
     region,
     service,
     signature: signature.toLowerCase(),
-    signingKey: deriveSigningKey(credentials.secretAccessKey, shortDate, region, service),
-    payloadHash: payloadHash ?? bodyHash ?? EMPTY_SHA256,
+    signingKey:
+      shortDate === signingShortDate
+        ? signingKey
+        : deriveSigningKey(credentials.secretAccessKey, shortDate, region, service),
+    payloadHash: declaredHash ?? bodyHash ?? EMPTY_SHA256,
     presigned: false,
   };
 }
@@ -339,11 +445,11 @@ const MAX_PRESIGNED_EXPIRES_SECONDS = 7 * 24 * 3600;
  * https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html): the X-Amz-*
  * parameters carry what the Authorization header would, and S3's payload is UNSIGNED-PAYLOAD.
  */
-async function verifyPresigned(
+function verifyPresigned(
   request: IncomingSignedRequest,
   credentials: LocalCredentials,
   realNow: Date,
-): Promise<VerifiedAuth> {
+): VerifiedAuth {
   const query = parseQuery(request.rawQuery);
   const param = (name: string): string | undefined => {
     const value = query[name];
@@ -412,50 +518,46 @@ async function verifyPresigned(
     });
   }
   const signedHeaders = signedHeadersText.split(";");
-  const headers: Record<string, string> = {};
-  for (const name of signedHeaders) {
-    const value = headerValue(request.headers, name);
-    if (value !== undefined) headers[name] = value;
+  // The signer adds no date header to a presigned request, and signs x-amz-content-sha256 only
+  // when the client listed it.
+  const headers = signedHeaderValues(request.headers, signedHeaders);
+  const payloadHash =
+    service === "s3" ? (headers.get("x-amz-content-sha256") ?? "UNSIGNED-PAYLOAD") : EMPTY_SHA256;
+  if (signedHeaders.includes("x-amz-content-sha256")) {
+    headers.set("x-amz-content-sha256", payloadHash);
   }
-  // The signer re-adds the X-Amz-* authentication parameters itself.
-  const otherParameters: Record<string, string | string[]> = {};
+  const longDate = formatAmzDate(signingDate);
+  const signingShortDate = longDate.slice(0, 8);
+  const scope = `${signingShortDate}/${region}/${service}/aws4_request`;
+  // The X-Amz-* authentication parameters are signed as the signer writes them, the rest as sent.
+  const signedQuery: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(query)) {
     if (!/^X-Amz-(Algorithm|Credential|Date|Expires|SignedHeaders|Signature)$/.test(name))
-      otherParameters[name] = value;
+      signedQuery[name] = value;
   }
-  const payloadHash =
-    service === "s3" ? (headers["x-amz-content-sha256"] ?? "UNSIGNED-PAYLOAD") : EMPTY_SHA256;
-  const signer = new SignatureV4({
-    credentials,
+  signedQuery["X-Amz-Algorithm"] = "AWS4-HMAC-SHA256";
+  signedQuery["X-Amz-Credential"] = `${accessKeyId}/${scope}`;
+  signedQuery["X-Amz-Date"] = longDate;
+  signedQuery["X-Amz-Expires"] = expires.toString(10);
+  signedQuery["X-Amz-SignedHeaders"] = [...headers.keys()].sort().join(";");
+  const signingKey = deriveSigningKey(
+    credentials.secretAccessKey,
+    signingShortDate,
     region,
     service,
-    sha256: NodeSha256,
-    uriEscapePath: service !== "s3",
-    applyChecksum: false,
-  });
-  const keep = new Set([...signedHeaders, "x-amz-content-sha256"]);
-  const presigned = await signer.presign(
-    {
-      method: request.method,
-      protocol: "http:",
-      hostname: (headers.host ?? "").replace(/:\d+$/, ""),
-      path: request.rawPath,
-      query: otherParameters,
-      headers: { ...headers, "x-amz-content-sha256": payloadHash },
-    },
-    {
-      signingDate,
-      expiresIn: expires,
-      signingRegion: region,
-      signingService: service,
-      signableHeaders: new Set(signedHeaders),
-      unsignableHeaders: signedHeaders.includes("x-amz-content-sha256")
-        ? undefined
-        : new Set(["x-amz-content-sha256"]),
-      unhoistableHeaders: keep,
-    },
   );
-  const expected = String(presigned.query?.["X-Amz-Signature"] ?? "");
+  const expected = requestSignature(
+    signingKey,
+    longDate,
+    scope,
+    canonicalRequest(
+      request.method,
+      canonicalPath(request.rawPath, service),
+      canonicalQuery(signedQuery),
+      headers,
+      payloadHash,
+    ),
+  );
   if (shortDate !== amzDate.slice(0, 8) || !timingSafeEqualHex(expected, signature)) {
     throw new AuthFailure(
       "signatureMismatch",
@@ -470,7 +572,10 @@ async function verifyPresigned(
     region,
     service,
     signature: signature.toLowerCase(),
-    signingKey: deriveSigningKey(credentials.secretAccessKey, shortDate, region, service),
+    signingKey:
+      shortDate === signingShortDate
+        ? signingKey
+        : deriveSigningKey(credentials.secretAccessKey, shortDate, region, service),
     payloadHash,
     presigned: true,
   };
