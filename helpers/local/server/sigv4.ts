@@ -159,6 +159,27 @@ function formatAmzDate(date: Date): string {
 }
 
 /**
+ * The signing time of an `X-Amz-Date`, and the date as the signer writes it back (the same text
+ * unless a field overflows, e.g. month 13). Clients sign many requests within one second, so the
+ * last one is kept.
+ */
+let lastSigningTime: { text: string; date: Date; longDate: string } | undefined;
+
+function signingTime(text: string): { date: Date; longDate: string } | undefined {
+  if (lastSigningTime?.text === text) return lastSigningTime;
+  const date = parseAmzDate(text);
+  if (!date) return undefined;
+  lastSigningTime = { text, date, longDate: formatAmzDate(date) };
+  return lastSigningTime;
+}
+
+/** SHA-256 in hex; the one-shot crypto.hash (Node >= 20.12) skips a Hash object per call. */
+const sha256Hex: (data: string | Buffer) => string =
+  typeof crypto.hash === "function"
+    ? (data) => crypto.hash("sha256", data, "hex")
+    : (data) => crypto.createHash("sha256").update(data).digest("hex");
+
+/**
  * Signing keys change once a day per region and service, so they are derived once and kept (as
  * AWS SDK signers do): every verified request returns one, and four HMACs per request on the
  * invocation path would be wasted work.
@@ -229,6 +250,20 @@ function canonicalPath(rawPath: string, service: string): string {
   const path =
     rawPath.length === 0 ? "/" : rawPath.charCodeAt(0) === 0x2f ? rawPath : `/${rawPath}`;
   if (service === "s3") return path;
+  let canonical = canonicalPaths.get(path);
+  if (canonical === undefined) {
+    if (canonicalPaths.size >= MAX_CANONICAL_PATHS) canonicalPaths.clear();
+    canonical = normalizedEscapedPath(path);
+    canonicalPaths.set(path, canonical);
+  }
+  return canonical;
+}
+
+/** The same few paths (one per endpoint or operation) are signed over and over. */
+const canonicalPaths = new Map<string, string>();
+const MAX_CANONICAL_PATHS = 256;
+
+function normalizedEscapedPath(path: string): string {
   const segments: string[] = [];
   for (const segment of path.split("/")) {
     if (segment.length === 0 || segment === ".") continue;
@@ -267,6 +302,9 @@ function canonicalQuery(query: Record<string, string | string[]>): string {
     .join("&");
 }
 
+/** Header values the signer changes: line breaks, tabs, runs of spaces, edge spaces. */
+const NEEDS_FOLDING = /[\r\n\t]| {2}|^ | $/;
+
 function canonicalRequest(
   method: string,
   path: string,
@@ -277,11 +315,13 @@ function canonicalRequest(
   const names = [...headers.keys()].sort();
   let lines = "";
   for (const name of names) {
-    const value = headers
-      .get(name)!
-      .replace(/[\r\n]/g, " ")
-      .replace(/[ \t]+/g, " ")
-      .replace(/^ | $/g, "");
+    let value = headers.get(name)!;
+    if (NEEDS_FOLDING.test(value)) {
+      value = value
+        .replace(/[\r\n]/g, " ")
+        .replace(/[ \t]+/g, " ")
+        .replace(/^ | $/g, "");
+    }
     lines += `${name}:${value}\n`;
   }
   return `${method || "GET"}\n${path}\n${query}\n${lines}\n${names.join(";")}\n${payloadHash}`;
@@ -293,7 +333,7 @@ function requestSignature(
   scope: string,
   canonical: string,
 ): string {
-  const hashed = crypto.createHash("sha256").update(canonical, "utf8").digest("hex");
+  const hashed = sha256Hex(canonical);
   return crypto
     .createHmac("sha256", signingKey)
     .update(`AWS4-HMAC-SHA256\n${longDate}\n${scope}\n${hashed}`, "utf8")
@@ -349,14 +389,14 @@ export function verifySigV4(
     );
   }
   const amzDate = headerValue(request.headers, "x-amz-date");
-  const signingDate = amzDate ? parseAmzDate(amzDate) : undefined;
-  if (!amzDate || !signingDate) {
+  const signing = amzDate ? signingTime(amzDate) : undefined;
+  if (!amzDate || !signing) {
     throw new AuthFailure(
       "malformed",
       "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header in ISO 8601 basic format (YYYYMMDDTHHMMSSZ).",
     );
   }
-  const skew = signingDate.getTime() - realNow.getTime();
+  const skew = signing.date.getTime() - realNow.getTime();
   if (Math.abs(skew) > MAX_CLOCK_SKEW_MS) {
     const now = formatAmzDate(realNow);
     const bound = formatAmzDate(new Date(realNow.getTime() + Math.sign(skew) * MAX_CLOCK_SKEW_MS));
@@ -375,14 +415,11 @@ export function verifySigV4(
 
   const signedHeaders = signedHeadersText.split(";");
   // What the signer signs besides the headers the client listed: the date it signs with.
-  const longDate = formatAmzDate(signingDate);
+  const longDate = signing.longDate;
   const headers = signedHeaderValues(request.headers, signedHeaders);
   headers.set("x-amz-date", longDate);
   const declaredHash = headerValue(request.headers, "x-amz-content-sha256");
-  const bodyHash =
-    request.body === undefined
-      ? undefined
-      : crypto.createHash("sha256").update(request.body).digest("hex");
+  const bodyHash = request.body === undefined ? undefined : sha256Hex(request.body);
   // The signer trusts a declared payload hash; with the body at hand, the declaration must be true.
   const payloadMatches =
     declaredHash === undefined || bodyHash === undefined || declaredHash === bodyHash;
