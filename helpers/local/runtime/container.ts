@@ -54,6 +54,8 @@ function parseFloat32(text: string, row: number, column: number): number {
         `(row ${row}, column ${column})`,
     );
   }
+  // A field the pattern accepted that ends in a digit or '.' is a plain number.
+  if (field.charCodeAt(field.length - 1) <= 0x39) return Math.fround(Number(field));
   const lower = field.toLowerCase().replace(/^[+-]/, "");
   if (lower.startsWith("inf")) return field.startsWith("-") ? -Infinity : Infinity;
   if (lower === "nan") return NaN;

@@ -98,11 +98,14 @@ export class EndpointRuntime {
     });
   }
 
-  /** The serving deployment, after any pending restoration of it has finished. */
-  async deployment(endpointName: string): Promise<Deployment | undefined> {
+  /**
+   * The serving deployment, after any pending restoration of it has finished: synchronously when
+   * none is pending (the usual case, and the invocation path's), else a promise.
+   */
+  deployment(endpointName: string): Deployment | undefined | Promise<Deployment | undefined> {
     const key = endpointName.toLowerCase();
     const pending = this.restoring.get(key);
-    if (pending) await pending;
+    if (pending) return pending.then(() => this.deployments.get(key));
     return this.deployments.get(key);
   }
 

@@ -125,15 +125,48 @@ function modelError(
   return new AwsError("ModelError", message, 424, extra);
 }
 
-export async function invokeEndpoint(
+/** The request body as a Buffer, without copying the bytes. */
+function asBuffer(body: InvokeEndpointCommandInput["Body"]): Buffer {
+  if (body === undefined) return EMPTY;
+  if (Buffer.isBuffer(body)) return body;
+  if (typeof body === "string") return Buffer.from(body);
+  const bytes = body as Uint8Array;
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** By shape, not instanceof: promises made in another realm (a jest or tslab sandbox) count. */
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as Promise<T> | undefined)?.then === "function";
+}
+
+/**
+ * Answers synchronously unless the endpoint is still being restored after a restart: nothing on
+ * the way (model, container, capture buffer) waits on I/O.
+ */
+export function invokeEndpoint(
   ctx: Pick<ServiceContext, "region" | "accountId" | "clock">,
   hosts: EndpointRuntime,
   input: InvokeEndpointCommandInput,
-): Promise<InvokeEndpointResult> {
+): InvokeEndpointResult | Promise<InvokeEndpointResult> {
   const endpointName = input.EndpointName ?? "";
-  const body = Buffer.from((input.Body as Uint8Array | undefined) ?? new Uint8Array(0));
+  const body = asBuffer(input.Body);
   validateInput(input, body);
-  const deployment = await hosts.deployment(endpointName);
+  const deployment = hosts.deployment(endpointName);
+  return isPromise(deployment)
+    ? deployment.then((restored) => serve(ctx, hosts, input, body, endpointName, restored))
+    : serve(ctx, hosts, input, body, endpointName, deployment);
+}
+
+function serve(
+  ctx: Pick<ServiceContext, "region" | "accountId" | "clock">,
+  hosts: EndpointRuntime,
+  input: InvokeEndpointCommandInput,
+  body: Buffer,
+  endpointName: string,
+  deployment: Deployment | undefined,
+): InvokeEndpointResult {
   if (!deployment) {
     throw validationError(`Endpoint ${endpointName} of account ${ctx.accountId} not found.`);
   }
@@ -173,7 +206,7 @@ export async function invokeEndpoint(
   }
   return {
     // The edge sends these bytes as the HTTP body; the SDK's blob adapter exists only client-side.
-    Body: new Uint8Array(answer.body) as InvokeEndpointResult["Body"],
+    Body: answer.body as unknown as InvokeEndpointResult["Body"],
     ContentType: answer.contentType,
     InvokedProductionVariant: variant.variantName,
     CustomAttributes: input.CustomAttributes,

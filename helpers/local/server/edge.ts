@@ -101,6 +101,21 @@ function route(req: http.IncomingMessage, rawPath: string, rawQuery: string): Ro
   return { protocol: "s3", kind: "s3" };
 }
 
+const RUNTIME_INPUT_MEMBERS = Object.entries(RUNTIME_INPUT_HEADERS);
+
+/** By shape, not instanceof: promises made in another realm (a jest or tslab sandbox) count. */
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as Promise<T> | undefined)?.then === "function";
+}
+
+/** Bytes as a Buffer without copying them. */
+function asBuffer(bytes: Uint8Array | undefined): Buffer {
+  if (bytes === undefined) return Buffer.alloc(0);
+  return Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 /** Reads a whole (small) body, refusing more than `limit` bytes. */
 function readBody(
   req: http.IncomingMessage,
@@ -124,7 +139,8 @@ function readBody(
       }
       chunks.push(chunk);
     });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
+    // A small body usually arrives in one chunk: no copy then.
+    req.on("end", () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
     req.on("error", reject);
   });
 }
@@ -237,19 +253,17 @@ export function createEdgeServer(options: EdgeOptions): http.Server {
         `The endpoint name '${encodedName}' in the request path is not valid percent-encoding.`,
       );
     }
-    const input: Record<string, unknown> = {
-      EndpointName: endpointName,
-      Body: new Uint8Array(body),
-    };
-    for (const [name, member] of Object.entries(RUNTIME_INPUT_HEADERS)) {
+    const input: Record<string, unknown> = { EndpointName: endpointName, Body: body };
+    for (const [name, member] of RUNTIME_INPUT_MEMBERS) {
       const value = header(req, name);
       if (value !== undefined) input[member] = value;
     }
-    const output = await options.runtime.invokeEndpoint(
+    const answer = options.runtime.invokeEndpoint(
       input as { EndpointName: string; Body: Uint8Array },
     );
-    const payload =
-      output.Body === undefined ? Buffer.alloc(0) : Buffer.from(output.Body as Uint8Array);
+    // Most invocations are answered synchronously; awaiting them anyway would cost a promise hop.
+    const output = isPromise(answer) ? await answer : answer;
+    const payload = asBuffer(output.Body as Uint8Array | undefined);
     const headers: Record<string, string | number> = {
       "Content-Type": output.ContentType ?? "application/json",
       "Content-Length": payload.length,

@@ -13,8 +13,14 @@ import { AwsError, type ServiceContext } from "../context";
 export type InvokeEndpointResult = Omit<InvokeEndpointCommandOutput, "$metadata">;
 
 export interface RuntimeService {
-  /** Throws AwsError (ValidationError, ModelError, ...); the edge encodes it as REST-JSON. */
-  invokeEndpoint(input: InvokeEndpointCommandInput): Promise<InvokeEndpointResult>;
+  /**
+   * Throws (or rejects with) AwsError (ValidationError, ModelError, ...); the edge encodes it as
+   * REST-JSON. May answer synchronously: most invocations need no I/O, and each promise hop on
+   * the hottest path of the emulator costs throughput.
+   */
+  invokeEndpoint(
+    input: InvokeEndpointCommandInput,
+  ): InvokeEndpointResult | Promise<InvokeEndpointResult>;
   close?(): Promise<void>;
 }
 
