@@ -1,4 +1,8 @@
-import { selectFewDistinct, sortDoubles } from "../../helpers/analyzer/profile/compactionSort";
+import {
+  selectEveryOther,
+  selectFewDistinct,
+  sortDoubles,
+} from "../../helpers/analyzer/profile/compactionSort";
 
 /**
  * Every method compactionSort picks (few-distinct counting, merging sorted runs, the int32
@@ -49,6 +53,12 @@ const cases: Array<[string, number[]]> = [
   ["-0 wide range", [...ints(2000, -100_000, 100_000), -0, -0, 0]],
   ["NaN", [...ints(600, 0, 10_000), NaN, ...ints(600, -10, 10_000)]],
   ["infinities", [...ints(700, -100, 100), Infinity, -Infinity, ...ints(700, 0, 3)]],
+  // The int32 radix sort's digit layouts: one pass, two of 8 bits, two of 11, three.
+  ["int range < 2^11", ints(2050, -700, 1300)],
+  ["int range < 2^16", ints(2050, 100, 60_000)],
+  ["int range just under 2^22", [...ints(2048, 0, 4_194_303), 0, 4_194_303]],
+  ["int range 2^22", [...ints(2048, 5, 4_194_309), 5, 4_194_310]],
+  ["int range < 2^25", ints(2050, -9_000_000, 20_000_000)],
 ];
 
 function expectSameDoubles(actual: ArrayLike<number>, expected: ArrayLike<number>): void {
@@ -66,6 +76,20 @@ describe("compaction sort methods", () => {
     const expected = Float64Array.from(values).sort();
     expectSameDoubles(sortDoubles(items, values.length), expected);
     expect(items[values.length]).toBe(12345.5);
+  });
+
+  it.each(cases)("selectEveryOther: %s", (_, values) => {
+    const len = values.length - (values.length % 2);
+    const sorted = Float64Array.from(values.slice(0, len)).sort();
+    for (const offset of [0, 1]) {
+      const out = new Float64Array(len / 2 + 3).fill(-7);
+      selectEveryOther(Float64Array.from(values), len, offset, out);
+      expectSameDoubles(
+        out.subarray(0, len / 2),
+        sorted.filter((_, i) => i % 2 === offset),
+      );
+      expect(Array.from(out.subarray(len / 2))).toEqual([-7, -7, -7]);
+    }
   });
 
   it.each(cases)("selectFewDistinct (when it applies): %s", (_, values) => {

@@ -14,7 +14,9 @@
  */
 import { isUtf8 } from "node:buffer";
 import { field, scanField } from "../profile/dataType";
+import { NumericBlock } from "../profile/numericBlock";
 import { MAX_COLUMNS, Profile } from "../profile/profile";
+import { scanNumericRow } from "./numericRow";
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -33,6 +35,11 @@ export interface CsvScanOptions {
   source?: string;
   /** Reject (and report) rows larger than this; default MAX_ROW_BYTES. */
   maxRowBytes?: number;
+  /**
+   * Read rows of plain numbers through the block fast path (numericRow.ts); default true.
+   * false parses every row field by field: same result, slower (tests compare the two).
+   */
+  numericFastPath?: boolean;
 }
 
 export class CsvScanner {
@@ -47,6 +54,15 @@ export class CsvScanner {
   private line = 1;
   private readonly source: string;
   private readonly maxRowBytes: number;
+  /**
+   * Rows of plain numbers collected by the fast path (numericRow.ts), flushed into the profile
+   * before any other row and before parseRows returns; null until the schema width is known,
+   * and for good once the fast path stops paying (see fastPathPays).
+   */
+  private block: NumericBlock | null = null;
+  private fastPathOff = false;
+  private fastRows = 0;
+  private fastMisses = 0;
 
   constructor(
     readonly profile: Profile,
@@ -55,6 +71,7 @@ export class CsvScanner {
     this.headerPending = options.header;
     this.source = options.source ?? "input";
     this.maxRowBytes = options.maxRowBytes ?? MAX_ROW_BYTES;
+    this.fastPathOff = options.numericFastPath === false;
     if (!options.header && options.names) profile.setNames(options.names, false);
   }
 
@@ -134,11 +151,18 @@ export class CsvScanner {
 
   /** Parse complete rows in buf[start, end). */
   private parseRows(buf: Buffer, start: number, end: number): void {
+    this.scanRows(buf, start, end);
+    // Not in scanRows: V8 compiles its long loop on-stack, without feedback for code after the
+    // loop, and used to deoptimize on leaving it, once per chunk.
+    this.block?.flushInto(this.profile, buf);
+  }
+
+  private scanRows(buf: Buffer, start: number, end: number): void {
     const profile = this.profile;
     let pos = start;
     while (pos < end) {
       // Blank line (LF or CRLF alone).
-      let b = buf[pos];
+      const b = buf[pos];
       if (b === LF || (b === CR && pos + 1 < end && buf[pos + 1] === LF)) {
         pos += b === LF ? 1 : 2;
         profile.report.blankLines++;
@@ -152,89 +176,132 @@ export class CsvScanner {
         profile.setNames(fields, true);
         continue;
       }
-      const rowLine = this.line;
-      const columns = profile.columns;
-      const limit = profile.fixedWidth ? profile.expectedWidth : MAX_COLUMNS;
-      let col = 0;
-      let rowDone = false;
-      while (!rowDone) {
-        b = pos < end ? buf[pos] : LF;
-        if (b === QUOTE) {
-          // Quoted field: find the closing quote, unescape "" pairs.
-          let i = pos + 1;
-          let hasEscapes = false;
-          for (;;) {
-            const q = buf.indexOf(QUOTE, i);
-            if (q < 0 || q >= end) {
-              i = end;
-              break;
-            }
-            if (q + 1 < end && buf[q + 1] === QUOTE) {
-              hasEscapes = true;
-              i = q + 2;
-              continue;
-            }
-            i = q;
+      const block = this.block ?? this.startBlock();
+      if (block !== null && profile.columns.length === block.width) {
+        const next = scanNumericRow(buf, pos, end, block);
+        if (next >= 0) {
+          pos = next;
+          this.line++;
+          this.fastRows++;
+          if (block.full) block.flushInto(profile, buf);
+          continue;
+        }
+        block.flushInto(profile, buf); // keep each column's values in row order
+        this.missedFastPath();
+      }
+      pos = this.parseRow(buf, pos, end);
+    }
+  }
+
+  /** The fast path's block, once the schema's width is known (null: general path only). */
+  private startBlock(): NumericBlock | null {
+    if (this.fastPathOff) return null;
+    const width = this.profile.expectedWidth;
+    if (width === 0 || width > MAX_COLUMNS) return null;
+    this.block = new NumericBlock(width);
+    return this.block;
+  }
+
+  /**
+   * A row the fast path could not take. Files with string columns miss on every row; past a
+   * few misses, when misses are more than a quarter of the rows, stop trying (the attempt
+   * re-reads part of each row).
+   */
+  private missedFastPath(): void {
+    this.fastMisses++;
+    if (this.fastMisses >= 16 && this.fastMisses * 4 > this.fastRows) {
+      this.fastPathOff = true; // the block was just flushed: nothing is lost
+      this.block = null;
+    }
+  }
+
+  /** Parse one complete row at buf[pos] field by field; returns the position after it. */
+  private parseRow(buf: Buffer, pos: number, end: number): number {
+    const profile = this.profile;
+    let b = 0;
+    const rowLine = this.line;
+    const columns = profile.columns;
+    const limit = profile.fixedWidth ? profile.expectedWidth : MAX_COLUMNS;
+    let col = 0;
+    let rowDone = false;
+    while (!rowDone) {
+      b = pos < end ? buf[pos] : LF;
+      if (b === QUOTE) {
+        // Quoted field: find the closing quote, unescape "" pairs.
+        let i = pos + 1;
+        let hasEscapes = false;
+        for (;;) {
+          const q = buf.indexOf(QUOTE, i);
+          if (q < 0 || q >= end) {
+            i = end;
             break;
           }
-          let text = buf.toString("utf8", pos + 1, i);
-          for (let k = pos + 1; k < i; k++) if (buf[k] === LF) this.line++;
-          if (hasEscapes) text = text.replace(/""/g, '"');
-          if (col < limit) {
-            if (col >= columns.length) profile.ensureColumns(col + 1);
-            columns[col].addText(text);
-            // addText sees already-decoded text; count bad bytes here.
-            if (text.includes("\uFFFD") && !isUtf8(buf.subarray(pos + 1, i))) {
-              columns[col].invalidUtf8++;
-            }
+          if (q + 1 < end && buf[q + 1] === QUOTE) {
+            hasEscapes = true;
+            i = q + 2;
+            continue;
           }
-          pos = i + 1; // past the closing quote
-          // Anything between the closing quote and the delimiter is kept out (RFC 4180 has none).
-          while (pos < end && buf[pos] !== COMMA && buf[pos] !== LF) pos++;
-        } else {
-          // One pass: classify, parse and find the delimiter (profile/dataType scanField).
-          const fieldStart = pos;
-          const cls = scanField(buf, pos, end);
-          pos = field.next;
-          if (col < limit) {
-            if (col >= columns.length) profile.ensureColumns(col + 1);
-            columns[col].addClassified(cls, buf, fieldStart, field.end);
+          i = q;
+          break;
+        }
+        let text = buf.toString("utf8", pos + 1, i);
+        for (let k = pos + 1; k < i; k++) if (buf[k] === LF) this.line++;
+        if (hasEscapes) text = text.replace(/""/g, '"');
+        if (col < limit) {
+          if (col >= columns.length) profile.ensureColumns(col + 1);
+          columns[col].addText(text);
+          // addText sees already-decoded text; count bad bytes here.
+          if (text.includes("\uFFFD") && !isUtf8(buf.subarray(pos + 1, i))) {
+            columns[col].invalidUtf8++;
           }
         }
-        col++;
+        pos = i + 1; // past the closing quote
+        // Anything between the closing quote and the delimiter is kept out (RFC 4180 has none).
+        while (pos < end && buf[pos] !== COMMA && buf[pos] !== LF) pos++;
+      } else {
+        // One pass: classify, parse and find the delimiter (profile/dataType scanField).
+        const fieldStart = pos;
+        const cls = scanField(buf, pos, end);
+        pos = field.next;
+        if (col < limit) {
+          if (col >= columns.length) profile.ensureColumns(col + 1);
+          columns[col].addClassified(cls, buf, fieldStart, field.end);
+        }
+      }
+      col++;
+      if (pos >= end) {
+        rowDone = true;
+      } else if (buf[pos] === COMMA) {
+        pos++;
         if (pos >= end) {
-          rowDone = true;
-        } else if (buf[pos] === COMMA) {
-          pos++;
-          if (pos >= end) {
-            // Trailing comma at the end of input: one more empty field.
-            if (col < limit) {
-              if (col >= columns.length) profile.ensureColumns(col + 1);
-              columns[col].addMissing();
-            }
-            col++;
-            rowDone = true;
+          // Trailing comma at the end of input: one more empty field.
+          if (col < limit) {
+            if (col >= columns.length) profile.ensureColumns(col + 1);
+            columns[col].addMissing();
           }
-        } else {
-          pos++; // LF
-          this.line++;
+          col++;
           rowDone = true;
         }
+      } else {
+        pos++; // LF
+        this.line++;
+        rowDone = true;
       }
-      const added = Math.min(col, limit);
-      if (col > MAX_COLUMNS) {
-        profile.note(
-          `${this.source} line ${rowLine}`,
-          `row has ${col} fields; only the first ${MAX_COLUMNS} are profiled`,
-        );
-      }
-      // endRow pads the columns this row did not fill and counts irregular widths; it reads the
-      // location only for an irregular row, so a regular one skips building the string (a
-      // number-to-text conversion per row was measurable at a million rows).
-      const expected = profile.expectedWidth;
-      const irregular = expected > 0 && col !== expected;
-      profile.endRow(col, irregular ? `${this.source} line ${rowLine}` : "", added);
     }
+    const added = Math.min(col, limit);
+    if (col > MAX_COLUMNS) {
+      profile.note(
+        `${this.source} line ${rowLine}`,
+        `row has ${col} fields; only the first ${MAX_COLUMNS} are profiled`,
+      );
+    }
+    // endRow pads the columns this row did not fill and counts irregular widths; it reads the
+    // location only for an irregular row, so a regular one skips building the string (a
+    // number-to-text conversion per row was measurable at a million rows).
+    const expected = profile.expectedWidth;
+    const irregular = expected > 0 && col !== expected;
+    profile.endRow(col, irregular ? `${this.source} line ${rowLine}` : "", added);
+    return pos;
   }
 
   /** Read one row as decoded strings (header); returns the position after the row. */

@@ -18,6 +18,24 @@ import { isUtf8 } from "node:buffer";
 import { DistinctValues } from "./distinct";
 import { KllSketch } from "./kll";
 import { Moments } from "./moments";
+import { CLASS_MASK, type NumericBlock } from "./numericBlock";
+
+/**
+ * Scratch for a block column with missing fields: its numeric fields packed together (one per
+ * process; a block column is consumed before the next one is packed).
+ */
+let packedValues = new Float64Array(0);
+let packedKinds = new Uint8Array(0);
+let packedStarts = new Int32Array(0);
+let packedEnds = new Int32Array(0);
+
+function ensurePacked(n: number): void {
+  if (packedValues.length >= n) return;
+  packedValues = new Float64Array(n);
+  packedKinds = new Uint8Array(n);
+  packedStarts = new Int32Array(n);
+  packedEnds = new Int32Array(n);
+}
 
 export class ColumnProfile {
   readonly classes: ClassCounts = { null: 0, fractional: 0, integral: 0, boolean: 0, string: 0 };
@@ -71,6 +89,46 @@ export class ColumnProfile {
         this.distinct.addBytes(buf, start, end);
         if (!isAscii(buf, start, end) && !isUtf8(buf.subarray(start, end))) this.invalidUtf8++;
     }
+  }
+
+  /**
+   * Add `rows` fields of a NumericBlock column (from `base`): the same result as addClassified
+   * on each in turn, with every state fed in one loop (moments, KLL and distinct values only
+   * depend on the order of this column's own values, which is kept).
+   */
+  addNumericBlock(block: NumericBlock, base: number, rows: number, buf: Uint8Array): void {
+    const kinds = block.kinds;
+    let integral = 0;
+    let fractional = 0;
+    for (let i = base; i < base + rows; i++) {
+      const cls = kinds[i] & CLASS_MASK;
+      if (cls === ValueClass.Integral) integral++;
+      else if (cls === ValueClass.Fractional) fractional++;
+    }
+    const present = integral + fractional;
+    this.classes.integral += integral;
+    this.classes.fractional += fractional;
+    this.classes.null += rows - present;
+    if (present === 0) return;
+    if (present === rows) {
+      this.moments.addAll(block.values, base, rows);
+      this.kll.updateAll(block.values, base, rows);
+      this.distinct.addNumbers(block.values, kinds, block.starts, block.ends, base, rows, buf);
+      return;
+    }
+    ensurePacked(present);
+    let n = 0;
+    for (let i = base; i < base + rows; i++) {
+      if ((kinds[i] & CLASS_MASK) === ValueClass.Null) continue;
+      packedValues[n] = block.values[i];
+      packedKinds[n] = kinds[i];
+      packedStarts[n] = block.starts[i];
+      packedEnds[n] = block.ends[i];
+      n++;
+    }
+    this.moments.addAll(packedValues, 0, n);
+    this.kll.updateAll(packedValues, 0, n);
+    this.distinct.addNumbers(packedValues, packedKinds, packedStarts, packedEnds, 0, n, buf);
   }
 
   /** Add one decoded value; null (or "") is missing. */

@@ -95,7 +95,6 @@ let intTmp = new Uint32Array(0);
 let mergeTmp = new Float64Array(0);
 /** The integer radix sort's digit width: 2^11 counters, so keys spanning < 2^22 need 2 passes. */
 const INT_DIGIT_BITS = 11;
-const intCounts = new Int32Array(1 << INT_DIGIT_BITS);
 /** Up to this many ascending runs, merging them beats sorting from scratch. */
 const MAX_MERGED_RUNS = 8;
 const runStarts = new Int32Array(MAX_MERGED_RUNS + 1);
@@ -144,7 +143,7 @@ function scanShape(view: Float64Array, n: number): void {
  * - a few ascending runs: merge them (every level above the bottom receives the sorted output
  *   of the level below, so it holds an odd leftover item plus a few sorted runs);
  * - int32 values (counts, amounts, codes: the usual tabular columns): LSD radix sort of
- *   (value - min) as uint32 in 11-bit digits, i.e. 2 passes for values spanning < 4 million;
+ *   (value - min) as uint32 (radixInt32), i.e. 2 passes for values spanning < 4 million;
  * - anything else (fractions, -0, NaN): the general double radix sort (sortAnyDoubles).
  * Any exact sort gives the same bytes: equal doubles are indistinguishable, and -0 (the one
  * value equal to another yet ordered before it) never takes the first two paths.
@@ -155,8 +154,165 @@ export function sortDoubles(items: Float64Array, n: number): Float64Array {
   if (shape.nanOrNegativeZero) return sortAnyDoubles(items, n);
   if (shape.descents === 0) return view;
   if (shape.descents < MAX_MERGED_RUNS) return mergeRuns(view, n);
-  if (shape.allInt32) return sortInt32Doubles(view, n, shape.min, shape.max - shape.min);
+  if (shape.allInt32) {
+    radixInt32(view, n, shape.min, shape.max - shape.min, 0, 1, view);
+    return view;
+  }
   return sortAnyDoubles(items, n);
+}
+
+/**
+ * The whole selection step: out[j] = (items[0, n) sorted ascending)[offset + 2j], for every j
+ * with offset + 2j < n, as Float64Array sort would order them. Counting first (few distinct
+ * values), then by the buffer's shape: already sorted, a few sorted runs (merged), int32 values
+ * (radix-selected: keys sorted, the output read straight from them), anything else sorted by
+ * sortDoubles. items[0, n) is used as scratch (the compaction consumes it).
+ */
+export function selectEveryOther(
+  items: Float64Array,
+  n: number,
+  offset: number,
+  out: Float64Array,
+): void {
+  if (selectFewDistinct(items, n, offset, out)) return;
+  const view = items.subarray(0, n);
+  scanShape(view, n);
+  let sorted = view;
+  if (shape.nanOrNegativeZero) sorted = sortAnyDoubles(items, n);
+  else if (shape.descents === 0) sorted = view;
+  else if (shape.descents < MAX_MERGED_RUNS) sorted = mergeRuns(view, n);
+  else if (shape.allInt32) {
+    radixInt32(view, n, shape.min, shape.max - shape.min, offset, 2, out);
+    return;
+  } else sorted = sortAnyDoubles(items, n);
+  for (let i = offset, j = 0; i < n; i += 2, j++) out[j] = sorted[i];
+}
+
+/** Counters of radixInt32: one table per pass (at most 3 passes of <= 11 bits). */
+const passCounts = [
+  new Int32Array(1 << INT_DIGIT_BITS),
+  new Int32Array(1 << INT_DIGIT_BITS),
+  new Int32Array(1 << INT_DIGIT_BITS),
+];
+
+/**
+ * Sort int32-valued doubles (no -0, no NaN) spanning `range` and write every `step`-th of them
+ * from sorted position `first` to out[0..]: an LSD radix sort of the uint32 keys value - min in
+ * as few equal digits as fit 11 bits (a range < 2^22 takes two passes of <= 11 bits, < 2^16 two
+ * of 8), every pass's histogram counted in the one pass that makes the keys, the output read
+ * straight from the sorted keys. `out` may be `view` itself.
+ */
+function radixInt32(
+  view: Float64Array,
+  n: number,
+  min: number,
+  range: number,
+  first: number,
+  step: number,
+  out: Float64Array,
+): void {
+  if (intKeys.length < n) {
+    intKeys = new Uint32Array(n * 2);
+    intTmp = new Uint32Array(n * 2);
+  }
+  const bits = 32 - Math.clz32(range);
+  const passes = Math.max(1, Math.ceil(bits / INT_DIGIT_BITS));
+  const digitBits = Math.ceil(bits / passes) || 1;
+  const mask = (1 << digitBits) - 1;
+  const size = mask + 1;
+  const c0 = passCounts[0];
+  const c1 = passCounts[1];
+  const c2 = passCounts[2];
+  c0.fill(0, 0, size);
+  if (passes > 1) c1.fill(0, 0, size);
+  if (passes > 2) c2.fill(0, 0, size);
+  const keys = intKeys;
+  const tmp = intTmp;
+  // Keys as uint32 (>>> 0): a double stored into a Uint32Array takes a slower conversion.
+  if (passes === 1) {
+    for (let i = 0; i < n; i++) {
+      const k = (view[i] - min) >>> 0;
+      tmp[i] = k;
+      c0[k]++;
+    }
+    prefixSums(c0, size);
+    for (let i = 0; i < n; i++) {
+      const k = tmp[i];
+      keys[c0[k]++] = k;
+    }
+  } else if (passes === 2 && digitBits === 11) {
+    // Two full 11-bit digits (range < 2^22: amounts, counts, ids): the common case, written
+    // with constant masks and shifts, which V8 compiles measurably tighter (~1.5x).
+    for (let i = 0; i < n; i++) {
+      const k = (view[i] - min) >>> 0;
+      keys[i] = k;
+      c0[k & 2047]++;
+      c1[(k >>> 11) & 2047]++;
+    }
+    prefixSums(c0, 2048);
+    prefixSums(c1, 2048);
+    for (let i = 0; i < n; i++) {
+      const k = keys[i];
+      tmp[c0[k & 2047]++] = k;
+    }
+    for (let i = 0; i < n; i++) {
+      const k = tmp[i];
+      keys[c1[(k >>> 11) & 2047]++] = k;
+    }
+  } else if (passes === 2) {
+    for (let i = 0; i < n; i++) {
+      const k = (view[i] - min) >>> 0;
+      keys[i] = k;
+      c0[k & mask]++;
+      c1[k >>> digitBits]++;
+    }
+    prefixSums(c0, size);
+    prefixSums(c1, size);
+    for (let i = 0; i < n; i++) {
+      const k = keys[i];
+      tmp[c0[k & mask]++] = k;
+    }
+    for (let i = 0; i < n; i++) {
+      const k = tmp[i];
+      keys[c1[k >>> digitBits]++] = k;
+    }
+  } else {
+    const shift2 = 2 * digitBits;
+    for (let i = 0; i < n; i++) {
+      const k = (view[i] - min) >>> 0;
+      tmp[i] = k;
+      c0[k & mask]++;
+      c1[(k >>> digitBits) & mask]++;
+      c2[k >>> shift2]++;
+    }
+    prefixSums(c0, size);
+    prefixSums(c1, size);
+    prefixSums(c2, size);
+    for (let i = 0; i < n; i++) {
+      const k = tmp[i];
+      keys[c0[k & mask]++] = k;
+    }
+    for (let i = 0; i < n; i++) {
+      const k = keys[i];
+      tmp[c1[(k >>> digitBits) & mask]++] = k;
+    }
+    for (let i = 0; i < n; i++) {
+      const k = tmp[i];
+      keys[c2[k >>> shift2]++] = k;
+    }
+  }
+  // Every branch leaves the sorted keys in `keys`.
+  for (let i = first, j = 0; i < n; i += step, j++) out[j] = keys[i] + min;
+}
+
+/** Counts to starting positions, in place. */
+function prefixSums(counts: Int32Array, size: number): void {
+  let sum = 0;
+  for (let d = 0; d < size; d++) {
+    const c = counts[d];
+    counts[d] = sum;
+    sum += c;
+  }
 }
 
 /** Natural merge sort of `view`, which holds at most MAX_MERGED_RUNS ascending runs (no NaN). */
@@ -204,39 +360,6 @@ function mergeRuns(view: Float64Array, n: number): Float64Array {
     dst = t;
   }
   if (src !== view) view.set(src);
-  return view;
-}
-
-/** LSD radix sort of int32-valued doubles (no -0) by the uint32 key value - min. */
-function sortInt32Doubles(view: Float64Array, n: number, min: number, range: number): Float64Array {
-  if (intKeys.length < n) {
-    intKeys = new Uint32Array(n * 2);
-    intTmp = new Uint32Array(n * 2);
-  }
-  for (let i = 0; i < n; i++) intKeys[i] = view[i] - min;
-  const counts = intCounts;
-  const mask = (1 << INT_DIGIT_BITS) - 1;
-  let src = intKeys;
-  let dst = intTmp;
-  // `range` < 2^32; digits above its highest bit are 0 in every key.
-  for (let shift = 0; shift < 32 && range >>> shift !== 0; shift += INT_DIGIT_BITS) {
-    counts.fill(0);
-    for (let i = 0; i < n; i++) counts[(src[i] >>> shift) & mask]++;
-    let sum = 0;
-    for (let d = 0; d <= mask; d++) {
-      const c = counts[d];
-      counts[d] = sum;
-      sum += c;
-    }
-    for (let i = 0; i < n; i++) {
-      const key = src[i];
-      dst[counts[(key >>> shift) & mask]++] = key;
-    }
-    const t = src;
-    src = dst;
-    dst = t;
-  }
-  for (let i = 0; i < n; i++) view[i] = src[i] + min;
   return view;
 }
 

@@ -8,6 +8,8 @@
  * numeric columns with millions of distinct values.
  */
 
+import { CANONICAL } from "./numericBlock";
+
 export const EXACT_DISTINCT_LIMIT = 4096;
 /**
  * 2^12 registers (~1.6 % standard error; Deequ's HLL++ default relativeSD 0.05 is coarser): small
@@ -68,6 +70,9 @@ function fmix32(h: number): number {
   return h >>> 0;
 }
 
+/** A double's low 32-bit word comes first in memory (little-endian hosts: every Node target). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 const doubleScratch = new Float64Array(1);
 const doubleWords = new Uint32Array(doubleScratch.buffer);
 
@@ -118,7 +123,7 @@ export class DistinctValues {
    * is canonical (exactly String(value), see dataType.isCanonical). Numbers are hashed by their
    * double, not their text; non-canonical texts are still told apart by their bytes, so "1" and
    * "1.0" stay two values while counts are exact, and count as one once estimating (well within
-   * the estimate's error).
+   * the estimate's error). The text's range in `buf` is read for non-canonical values only.
    */
   addNumber(value: number, canonical: boolean, buf: Uint8Array, start: number, end: number): void {
     // A canonical integer's text is String(value): the value alone identifies the entry.
@@ -156,6 +161,64 @@ export class DistinctValues {
       return;
     }
     this.addCounted(buf, start, end, hash, NaN, 1);
+  }
+
+  /**
+   * addNumber() of each values[i], i in [from, from + n), in order; kinds[i] carries the
+   * canonical bit (numericBlock.CANONICAL), starts/ends the text's range in `buf`. Once
+   * estimating, the rest are hashed into the registers in one loop (registers keep maxima, and
+   * hashDouble reads the same two words this loop reads).
+   */
+  addNumbers(
+    values: Float64Array,
+    kinds: Uint8Array,
+    starts: Int32Array,
+    ends: Int32Array,
+    from: number,
+    n: number,
+    buf: Uint8Array,
+  ): void {
+    const end = from + n;
+    let i = from;
+    // Exact: addNumber's small-integer shortcut inlined (most values of a low-cardinality
+    // column), with the table's arrays re-read only after addNumber, which may replace them.
+    let smallInts = this.smallInts;
+    let counts = this.counts;
+    for (; i < end; i++) {
+      const value = values[i];
+      const canonical = (kinds[i] & CANONICAL) !== 0;
+      if (smallInts !== null && canonical) {
+        const small = (value - SMALL_INT_MIN) | 0;
+        if (small + SMALL_INT_MIN === value && small >= 0 && small < 256) {
+          const ref = smallInts[small];
+          if (ref !== 0) {
+            counts[ref - 1] += 1;
+            continue;
+          }
+        }
+      }
+      this.addNumber(value, canonical, buf, starts[i], ends[i]);
+      if (this.entryList === null) {
+        i++; // switched to the estimate (which holds this value too)
+        break;
+      }
+      smallInts = this.smallInts;
+      counts = this.counts;
+    }
+    if (i === end) return;
+    const registers = this.hll as Uint8Array;
+    if (!LITTLE_ENDIAN) {
+      for (; i < end; i++) this.hllAdd(hashDouble(values[i]));
+      return;
+    }
+    const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
+    for (; i < end; i++) {
+      const h = fmix32((Math.imul(fmix32(words[2 * i]), 0x9e3779b1) ^ words[2 * i + 1]) >>> 0);
+      const index = h >>> (32 - HLL_P);
+      const rest = (h << HLL_P) >>> 0;
+      const rank = rest === 0 ? 32 - HLL_P + 1 : Math.clz32(rest) + 1;
+      if (rank > registers[index]) registers[index] = rank;
+    }
   }
 
   /** Count one value, told apart by its bytes; `canonicalValue` NaN unless canonical numeric. */
@@ -198,7 +261,13 @@ export class DistinctValues {
     slot: number,
   ): void {
     const list = this.entryList as Entry[];
-    list.push({ bytes: buf.slice(start, end), hash, canonicalValue });
+    // A canonical number's text is String(value) (dataType.isCanonical), so its bytes are made
+    // from the value: callers with canonical numbers need not keep the text's range.
+    const bytes =
+      canonicalValue === canonicalValue
+        ? Buffer.from(String(canonicalValue), "latin1")
+        : buf.slice(start, end);
+    list.push({ bytes, hash, canonicalValue });
     if (list.length > this.counts.length) {
       const counts = new Float64Array(this.counts.length * 2);
       counts.set(this.counts);

@@ -7,7 +7,7 @@
  * millions of values; compactionSort.ts keeps the per-compaction sort cheap.
  */
 
-import { selectFewDistinct, sortDoubles } from "./compactionSort";
+import { selectEveryOther } from "./compactionSort";
 
 export const KLL_SKETCH_SIZE = 2048;
 export const KLL_SHRINKING_FACTOR = 0.64;
@@ -57,11 +57,8 @@ class Level {
     if (this.numOfCompress % 2 === 1) this.offset = 1 - this.offset;
     if (compacted.length < len / 2) compacted = new Float64Array(len);
     const out = compacted;
-    if (!selectFewDistinct(this.items, len, this.offset, out)) {
-      // In place: the sorted prefix is consumed right here, only the odd tail item stays.
-      const sorted = sortDoubles(this.items, len);
-      for (let i = this.offset, j = 0; i < len; i += 2, j++) out[j] = sorted[i];
-    }
+    // In place: the prefix is consumed right here, only the odd tail item stays.
+    selectEveryOther(this.items, len, this.offset, out);
     if (n % 2 === 1) {
       this.items[0] = this.items[n - 1];
       this.length = 1;
@@ -115,6 +112,24 @@ export class KllSketch {
     if (bottom.length === bottom.items.length) bottom.push(x);
     else bottom.items[bottom.length++] = x;
     if (++this.actualSize > this.totalCapacity) this.condense();
+  }
+
+  /**
+   * update() of values[from, from + n) in order: runs of items are appended with one copy up to
+   * the item whose update would condense, so compactions happen at exactly the same points.
+   */
+  updateAll(values: Float64Array, from: number, n: number): void {
+    const end = from + n;
+    let i = from;
+    while (i < end) {
+      // update() condenses right after the item that takes actualSize past totalCapacity.
+      const room = Math.max(1, this.totalCapacity - this.actualSize + 1);
+      const take = Math.min(room, end - i);
+      this.bottom.pushAll(values.subarray(i, i + take), take);
+      i += take;
+      this.actualSize += take;
+      if (this.actualSize > this.totalCapacity) this.condense();
+    }
   }
 
   /** Compact the lowest full level into the next one; one level per call (QuantileNonSample). */

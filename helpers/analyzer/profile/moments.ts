@@ -24,6 +24,33 @@ export class Moments {
     if (x > this.max) this.max = x;
   }
 
+  /** add() of values[from, from + n) in order, with the state in locals (same arithmetic). */
+  addAll(values: Float64Array, from: number, n: number): void {
+    let count = this.n;
+    let avg = this.avg;
+    let m2 = this.m2;
+    let sum = this.sum;
+    let min = this.min;
+    let max = this.max;
+    for (let i = from; i < from + n; i++) {
+      const x = values[i];
+      count++;
+      const delta = x - avg;
+      const deltaN = delta / count;
+      avg += deltaN;
+      m2 += delta * (delta - deltaN);
+      sum += x;
+      if (x < min) min = x;
+      if (x > max) max = x;
+    }
+    this.n = count;
+    this.avg = avg;
+    this.m2 = m2;
+    this.sum = sum;
+    this.min = min;
+    this.max = max;
+  }
+
   merge(other: Moments): this {
     if (other.n === 0) return this;
     if (this.n === 0) {

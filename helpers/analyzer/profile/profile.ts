@@ -144,6 +144,17 @@ export class Profile {
     this.itemCount++;
   }
 
+  /**
+   * Count `rows` rows of exactly `width` fields (the schema's width) whose fields were added
+   * to the columns already (NumericBlock.flushInto): endRow's bookkeeping for regular rows.
+   */
+  countRegularRows(rows: number, width: number): void {
+    if (rows === 0) return;
+    if (this.itemCount === 0 || width < this.report.minColumns) this.report.minColumns = width;
+    if (width > this.report.maxColumns) this.report.maxColumns = width;
+    this.itemCount += rows;
+  }
+
   /** Add a row of decoded values (capture path); null or "" is missing. */
   addRow(values: ReadonlyArray<string | null>, where: string): void {
     let width = values.length;

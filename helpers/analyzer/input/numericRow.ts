@@ -1,0 +1,139 @@
+/**
+ * The CSV scanner's fast path: read one row whose fields are all plain numbers or empty into a
+ * NumericBlock, or give up (-1) on the first field that is anything else, leaving the row to the
+ * general path (csvScanner.ts), which handles every shape.
+ *
+ * Accepted field shapes: empty, or `-?\d+(\.\d+)?([eE][-+]?\d{1,4})?` with at most 15 significant
+ * digits; the row must have exactly the block's width and end in LF, CRLF or the end of input.
+ * Values are exactly what dataType.classifyBytes gives (Java's Double.parseDouble): a mantissa
+ * of <= 15 digits is an exact double, and one multiplication or division by an exact power of
+ * ten (<= 1e22) is correctly rounded (Clinger's fast path), so exponent notation such as
+ * `2.00E+05` (common in spreadsheet exports) stays on the fast path too.
+ */
+import { POW10, ValueClass } from "../profile/dataType";
+import { CANONICAL, NumericBlock } from "../profile/numericBlock";
+
+const LF = 0x0a;
+const CR = 0x0d;
+const COMMA = 0x2c;
+const MINUS = 0x2d;
+const PLUS = 0x2b;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const NINE = 0x39;
+const LOWER_E = 0x65;
+const UPPER_E = 0x45;
+
+/** Exponent digits accepted on the fast path (any scale beyond 1e22 falls back anyway). */
+const MAX_EXPONENT_DIGITS = 4;
+
+/**
+ * Scan the row at buf[pos] into the block's next row. Returns the position after the row (past
+ * its line end) and counts the row in the block, or -1 with the block's row count unchanged
+ * (what was written to the row's slots is overwritten by the next row).
+ */
+export function scanNumericRow(
+  buf: Uint8Array,
+  pos: number,
+  end: number,
+  block: NumericBlock,
+): number {
+  const width = block.width;
+  const capacity = block.rowCapacity;
+  const row = block.rows;
+  const values = block.values;
+  const kinds = block.kinds;
+  const starts = block.starts;
+  const ends = block.ends;
+  for (let c = 0; c < width; c++) {
+    const slot = c * capacity + row;
+    const start = pos;
+    let b = pos < end ? buf[pos] : LF;
+    if (b === COMMA || b === LF || b === CR) {
+      kinds[slot] = ValueClass.Null; // an empty field is missing (spec §3.2)
+    } else {
+      let negative = false;
+      if (b === MINUS) {
+        negative = true;
+        pos++;
+      }
+      const digitsStart = pos;
+      let mantissa = 0;
+      while (pos < end) {
+        b = buf[pos];
+        if (b < ZERO || b > NINE) break;
+        mantissa = mantissa * 10 + (b - ZERO);
+        pos++;
+      }
+      const intDigits = pos - digitsStart;
+      if (intDigits === 0) return -1;
+      let fractionDigits = 0;
+      if (pos < end && buf[pos] === DOT) {
+        pos++;
+        const fractionStart = pos;
+        while (pos < end) {
+          b = buf[pos];
+          if (b < ZERO || b > NINE) break;
+          mantissa = mantissa * 10 + (b - ZERO);
+          pos++;
+        }
+        fractionDigits = pos - fractionStart;
+        if (fractionDigits === 0) return -1; // "5." is a String
+      }
+      if (intDigits + fractionDigits > 15) return -1;
+      b = pos < end ? buf[pos] : LF;
+      if (b === LOWER_E || b === UPPER_E) {
+        pos++;
+        let exponentNegative = false;
+        if (pos < end && (buf[pos] === MINUS || buf[pos] === PLUS)) {
+          exponentNegative = buf[pos] === MINUS;
+          pos++;
+        }
+        const exponentStart = pos;
+        let exponent = 0;
+        while (pos < end) {
+          b = buf[pos];
+          if (b < ZERO || b > NINE) break;
+          exponent = exponent * 10 + (b - ZERO);
+          pos++;
+        }
+        const exponentDigits = pos - exponentStart;
+        if (exponentDigits === 0 || exponentDigits > MAX_EXPONENT_DIGITS) return -1;
+        const scale = (exponentNegative ? -exponent : exponent) - fractionDigits;
+        if (scale > 22 || scale < -22) return -1;
+        const v = scale >= 0 ? mantissa * POW10[scale] : mantissa / POW10[-scale];
+        values[slot] = negative ? -v : v;
+        kinds[slot] = ValueClass.Fractional; // exponent notation is never canonical
+        starts[slot] = start;
+        ends[slot] = pos;
+      } else {
+        const v = fractionDigits === 0 ? mantissa : mantissa / POW10[fractionDigits];
+        values[slot] = negative ? -v : v;
+        // dataType.isCanonical for this shape (no '+', no space, <= 15 digits already known):
+        // no superfluous leading zero, no trailing fraction zero, not "-0", not below 1e-6.
+        let canonical = intDigits === 1 || buf[digitsStart] !== ZERO;
+        if (fractionDigits > 0 && (buf[pos - 1] === ZERO || v < 1e-6)) canonical = false;
+        if (v === 0 && negative) canonical = false;
+        const cls = fractionDigits === 0 ? ValueClass.Integral : ValueClass.Fractional;
+        if (canonical) {
+          kinds[slot] = cls | CANONICAL; // its text is String(value): no range needed
+        } else {
+          kinds[slot] = cls;
+          starts[slot] = start;
+          ends[slot] = pos;
+        }
+      }
+    }
+    if (c < width - 1) {
+      if (pos >= end || buf[pos] !== COMMA) return -1;
+      pos++;
+    } else if (pos < end) {
+      b = buf[pos];
+      if (b === LF) pos++;
+      else if (b === CR && (pos + 1 === end || buf[pos + 1] === LF)) pos += pos + 1 === end ? 1 : 2;
+      else return -1;
+    }
+  }
+  block.rows = row + 1;
+  return pos;
+}

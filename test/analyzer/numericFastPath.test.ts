@@ -1,0 +1,126 @@
+import { CsvScanner } from "../../helpers/analyzer/input/csvScanner";
+import { formatStatistics } from "../../helpers/analyzer/json/files";
+import { Profile } from "../../helpers/analyzer/profile/profile";
+import { toStatistics } from "../../helpers/analyzer/statistics";
+
+/**
+ * The CSV scanner reads rows of plain numbers into a column block and feeds each column's
+ * states a block at a time (input/numericRow.ts, profile/numericBlock.ts). Whatever the input,
+ * the profile must be exactly the one of the field-by-field path: statistics bytes (KLL levels
+ * included, so every value went to its column in order), exact value counts in insertion order,
+ * type classes and the irregular-input report.
+ */
+
+let seed = 5;
+function next(): number {
+  seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+  return seed;
+}
+function pick<T>(items: T[]): T {
+  return items[next() % items.length];
+}
+
+/** Field texts the fast path takes, and ones it must hand to the general path. */
+const plainFields = (): string => {
+  const n = next();
+  switch (n % 12) {
+    case 0:
+      return String((n >>> 8) % 20); // low cardinality, small ints
+    case 1:
+      return pick(["-0", "-1", "-2", "0"]);
+    case 2:
+      return `${(n >>> 8) % 1000}.${(n >>> 4) % 100}`; // fractions, some trailing zeros
+    case 3:
+      return pick(["2.00E+05", "1e-7", "1.5E22", "3E+0", "-4.25e-3", "1E23", "7e-23"]);
+    case 4:
+      return pick(["007", "0.000001", "0.0000005", "00", "0.0", "-0.0", "1.10"]);
+    case 5:
+      return String(n - 2 ** 31); // int32 amounts
+    case 6:
+      return pick(["1234567890123456", "123456789012345", "0.1234567890123456"]);
+    case 7:
+      return ""; // missing
+    default:
+      return String(n % 50_000);
+  }
+};
+const generalFields = [
+  "+5",
+  " 7",
+  "- 3",
+  "abc",
+  "true",
+  "5.",
+  '"12"',
+  '"a,b"',
+  "1e",
+  "1e12345",
+  "NaN",
+  "\u00e9t\u00e9",
+];
+
+function csv(rows: number, width: number, irregular: number): string {
+  const lines = [Array.from({ length: width }, (_, c) => `c${c}`).join(",")];
+  for (let r = 0; r < rows; r++) {
+    const fields = Array.from({ length: width }, () =>
+      next() % irregular === 0 ? pick(generalFields) : plainFields(),
+    );
+    if (next() % (irregular * 3) === 0) fields.pop(); // short row
+    if (next() % (irregular * 3) === 0) fields.push("9"); // long row
+    const end = next() % 5 === 0 ? "\r\n" : "\n";
+    lines.push(fields.join(",") + (next() % 101 === 0 ? "\n" : "") + end);
+  }
+  return lines[0] + "\n" + lines.slice(1).join("");
+}
+
+function profileOf(text: string, numericFastPath: boolean, chunkSize: number): Profile {
+  const profile = new Profile();
+  const scanner = new CsvScanner(profile, { header: true, numericFastPath });
+  const bytes = Buffer.from(text);
+  for (let i = 0; i < bytes.length; i += chunkSize) {
+    scanner.push(bytes.subarray(i, i + chunkSize));
+  }
+  scanner.end();
+  return profile;
+}
+
+function profileText(profile: Profile): string {
+  return JSON.stringify({
+    statistics: formatStatistics(toStatistics(profile)),
+    classes: profile.columns.map((c) => c.classes),
+    values: profile.columns.map((c) => c.distinct.entries()),
+    distinct: profile.columns.map((c) => c.distinct.count()),
+    report: profile.report,
+  });
+}
+
+describe("numeric fast path", () => {
+  it.each([
+    ["mostly plain numbers", 20_000, 6, 1000],
+    ["frequent irregular fields", 3000, 4, 7],
+    ["wide rows", 600, 120, 5000],
+    ["a single column", 30_000, 1, 500],
+  ])("%s: same profile as field by field", (_, rows, width, irregular) => {
+    const text = csv(rows, width, irregular);
+    const reference = profileText(profileOf(text, false, 1 << 16));
+    for (const chunk of [1 << 16, 4099]) {
+      expect(profileText(profileOf(text, true, chunk))).toBe(reference);
+    }
+  });
+
+  it("a last row without a line end, and a trailing empty field", () => {
+    for (const text of ["a,b\n1,2\n3,4", "a,b\n1,2\n3,", "a,b\r\n1,2\r\n3,4\r", "a\n1\n\n2"]) {
+      expect(profileText(profileOf(text, true, 3))).toBe(profileText(profileOf(text, false, 3)));
+    }
+  });
+
+  it("keeps counting values exactly past the block size", () => {
+    // 200k rows of one column: many blocks, the exact table and KLL compactions across them.
+    const rows = Array.from({ length: 200_000 }, (_, i) => String((i * 7919) % 97));
+    const profile = profileOf(`n\n${rows.join("\n")}\n`, true, 1 << 16);
+    const entries = profile.columns[0].distinct.entries()!;
+    expect(entries).toHaveLength(97);
+    expect(entries.reduce((n, e) => n + e.count, 0)).toBe(200_000);
+    expect(profile.itemCount).toBe(200_000);
+  });
+});
