@@ -159,6 +159,9 @@ export class CsvScanner {
 
   private scanRows(buf: Buffer, start: number, end: number): void {
     const profile = this.profile;
+    // The fast path needs a line feed at the end (see scanNumericRow): every range but the
+    // input's last row without one.
+    const fastPathFits = end > start && buf[end - 1] === LF;
     let pos = start;
     while (pos < end) {
       // Blank line (LF or CRLF alone).
@@ -176,7 +179,7 @@ export class CsvScanner {
         profile.setNames(fields, true);
         continue;
       }
-      const block = this.block ?? this.startBlock();
+      const block = fastPathFits ? (this.block ?? this.startBlock()) : null;
       if (block !== null && profile.columns.length === block.width) {
         const next = scanNumericRow(buf, pos, end, block);
         if (next >= 0) {

@@ -98,12 +98,15 @@ export class ColumnProfile {
    */
   addNumericBlock(block: NumericBlock, base: number, rows: number, buf: Uint8Array): void {
     const kinds = block.kinds;
-    let integral = 0;
+    let integral = rows;
     let fractional = 0;
-    for (let i = base; i < base + rows; i++) {
-      const cls = kinds[i] & CLASS_MASK;
-      if (cls === ValueClass.Integral) integral++;
-      else if (cls === ValueClass.Fractional) fractional++;
+    if (block.rowsNotAllIntegral > 0) {
+      integral = 0;
+      for (let i = base; i < base + rows; i++) {
+        const cls = kinds[i] & CLASS_MASK;
+        if (cls === ValueClass.Integral) integral++;
+        else if (cls === ValueClass.Fractional) fractional++;
+      }
     }
     const present = integral + fractional;
     this.classes.integral += integral;

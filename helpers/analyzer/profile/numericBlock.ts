@@ -23,6 +23,11 @@ export class NumericBlock {
   readonly rowCapacity: number;
   /** Rows filled so far. */
   rows = 0;
+  /**
+   * Filled rows with a missing or fractional field: while 0, every field is Integral and the
+   * columns need not look at the kinds to count classes (the usual all-integer tabular data).
+   */
+  rowsNotAllIntegral = 0;
   /** values[column * rowCapacity + row]: the parsed number (unused for a Null field). */
   readonly values: Float64Array;
   /** ValueClass of the field, | CANONICAL when its text is canonical. */
@@ -57,5 +62,6 @@ export class NumericBlock {
     }
     profile.countRegularRows(rows, this.width);
     this.rows = 0;
+    this.rowsNotAllIntegral = 0;
   }
 }
