@@ -69,8 +69,9 @@ export function scanNumericRow(
       let mantissa = 0;
       for (;;) {
         b = buf[pos];
-        if (b < ZERO || b > NINE) break;
-        mantissa = mantissa * 10 + (b - ZERO);
+        const digit = b - ZERO;
+        if (digit >>> 0 > 9) break; // one unsigned compare for '0'..'9'
+        mantissa = mantissa * 10 + digit;
         pos++;
       }
       const intDigits = pos - digitsStart;
@@ -81,8 +82,9 @@ export function scanNumericRow(
         const fractionStart = pos;
         for (;;) {
           b = buf[pos];
-          if (b < ZERO || b > NINE) break;
-          mantissa = mantissa * 10 + (b - ZERO);
+          const digit = b - ZERO;
+          if (digit >>> 0 > 9) break;
+          mantissa = mantissa * 10 + digit;
           pos++;
         }
         fractionDigits = pos - fractionStart;
