@@ -22,20 +22,14 @@ import { CLASS_MASK, type NumericBlock } from "./numericBlock";
 
 /**
  * Scratch for a block column with missing fields: its numeric fields packed together (one per
- * process; a block column is consumed before the next one is packed).
+ * process; a block column is consumed before the next one is packed). Constants, not growable
+ * bindings (see compactionSort's scratch arrays); a longer block column gets its own arrays.
  */
-let packedValues = new Float64Array(0);
-let packedKinds = new Uint8Array(0);
-let packedStarts = new Int32Array(0);
-let packedEnds = new Int32Array(0);
-
-function ensurePacked(n: number): void {
-  if (packedValues.length >= n) return;
-  packedValues = new Float64Array(n);
-  packedKinds = new Uint8Array(n);
-  packedStarts = new Int32Array(n);
-  packedEnds = new Int32Array(n);
-}
+const PACKED_SCRATCH_ITEMS = 1 << 14;
+const packedValuesScratch = new Float64Array(PACKED_SCRATCH_ITEMS);
+const packedKindsScratch = new Uint8Array(PACKED_SCRATCH_ITEMS);
+const packedStartsScratch = new Int32Array(PACKED_SCRATCH_ITEMS);
+const packedEndsScratch = new Int32Array(PACKED_SCRATCH_ITEMS);
 
 export class ColumnProfile {
   readonly classes: ClassCounts = { null: 0, fractional: 0, integral: 0, boolean: 0, string: 0 };
@@ -119,7 +113,11 @@ export class ColumnProfile {
       this.distinct.addNumbers(block.values, kinds, block.starts, block.ends, base, rows, buf);
       return;
     }
-    ensurePacked(present);
+    const fits = present <= PACKED_SCRATCH_ITEMS;
+    const packedValues = fits ? packedValuesScratch : new Float64Array(present);
+    const packedKinds = fits ? packedKindsScratch : new Uint8Array(present);
+    const packedStarts = fits ? packedStartsScratch : new Int32Array(present);
+    const packedEnds = fits ? packedEndsScratch : new Int32Array(present);
     let n = 0;
     for (let i = base; i < base + rows; i++) {
       if ((kinds[i] & CLASS_MASK) === ValueClass.Null) continue;

@@ -13,11 +13,13 @@ export const KLL_SKETCH_SIZE = 2048;
 export const KLL_SHRINKING_FACTOR = 0.64;
 
 /**
- * Output of the latest Level.compact(), consumed at once by the next level (one shared buffer:
- * a 1M-row profile compacts tens of thousands of times, and fresh arrays each time showed up as
- * garbage-collection work).
+ * Where Level.compact() writes the kept items, consumed at once by the next level (one shared
+ * buffer: a 1M-row profile compacts tens of thousands of times, and fresh arrays each time
+ * showed up as garbage-collection work). A constant, not a growable binding (see
+ * compactionSort's scratch arrays); larger compactions (merged sketches) get their own.
  */
-let compacted = new Float64Array(4096);
+const COMPACTED_SCRATCH_ITEMS = 1 << 13;
+const compactedScratch = new Float64Array(COMPACTED_SCRATCH_ITEMS);
 
 class Level {
   items: Float64Array;
@@ -49,14 +51,13 @@ class Level {
   /**
    * NonSampleCompactor.compact: sort the even-length prefix, keep every other item starting at
    * `offset` (which flips before every odd-numbered compaction: 0,1,1,0,0,1,...), keep an odd
-   * trailing item unsorted in the buffer. The kept items go to `compacted`; returns their count.
+   * trailing item unsorted in the buffer. The kept items go to `out` (room for length / 2);
+   * returns their count.
    */
-  compact(): number {
+  compact(out: Float64Array): number {
     const n = this.length;
     const len = n - (n % 2);
     if (this.numOfCompress % 2 === 1) this.offset = 1 - this.offset;
-    if (compacted.length < len / 2) compacted = new Float64Array(len);
-    const out = compacted;
     // In place: the prefix is consumed right here, only the odd tail item stays.
     selectEveryOther(this.items, len, this.offset, out);
     if (n % 2 === 1) {
@@ -137,8 +138,10 @@ export class KllSketch {
     for (let h = 0; h < this.levels.length; h++) {
       if (this.levels[h].length >= this.capacity(h)) {
         if (h + 1 >= this.levels.length) this.expand();
-        const count = this.levels[h].compact();
-        this.levels[h + 1].pushAll(compacted, count);
+        const half = this.levels[h].length >> 1;
+        const out = half <= COMPACTED_SCRATCH_ITEMS ? compactedScratch : new Float64Array(half);
+        const count = this.levels[h].compact(out);
+        this.levels[h + 1].pushAll(out, count);
         this.actualSize = this.itemsCount();
         return;
       }
