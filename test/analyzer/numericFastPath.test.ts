@@ -21,7 +21,7 @@ function pick<T>(items: T[]): T {
 }
 
 /** Field texts the fast path takes, and ones it must hand to the general path. */
-const plainFields = (): string => {
+const plainField = (missing: boolean): string => {
   const n = next();
   switch (n % 12) {
     case 0:
@@ -39,7 +39,7 @@ const plainFields = (): string => {
     case 6:
       return pick(["1234567890123456", "123456789012345", "0.1234567890123456"]);
     case 7:
-      return ""; // missing
+      return missing ? "" : "8"; // missing
     default:
       return String(n % 50_000);
   }
@@ -59,11 +59,11 @@ const generalFields = [
   "\u00e9t\u00e9",
 ];
 
-function csv(rows: number, width: number, irregular: number): string {
+function csv(rows: number, width: number, irregular: number, missing = true): string {
   const lines = [Array.from({ length: width }, (_, c) => `c${c}`).join(",")];
   for (let r = 0; r < rows; r++) {
     const fields = Array.from({ length: width }, () =>
-      next() % irregular === 0 ? pick(generalFields) : plainFields(),
+      next() % irregular === 0 ? pick(generalFields) : plainField(missing),
     );
     if (next() % (irregular * 3) === 0) fields.pop(); // short row
     if (next() % (irregular * 3) === 0) fields.push("9"); // long row
@@ -96,12 +96,13 @@ function profileText(profile: Profile): string {
 
 describe("numeric fast path", () => {
   it.each([
-    ["mostly plain numbers", 20_000, 6, 1000],
-    ["frequent irregular fields", 3000, 4, 7],
-    ["wide rows", 600, 120, 5000],
-    ["a single column", 30_000, 1, 500],
-  ])("%s: same profile as field by field", (_, rows, width, irregular) => {
-    const text = csv(rows, width, irregular);
+    ["mostly plain numbers", 20_000, 6, 1000, true],
+    ["no missing fields (moments of column pairs)", 20_000, 5, 100_000, false],
+    ["frequent irregular fields", 3000, 4, 7, true],
+    ["wide rows", 600, 120, 5000, true],
+    ["a single column", 30_000, 1, 500, true],
+  ])("%s: same profile as field by field", (_, rows, width, irregular, missing) => {
+    const text = csv(rows, width, irregular, missing);
     const reference = profileText(profileOf(text, false, 1 << 16));
     for (const chunk of [1 << 16, 4099]) {
       expect(profileText(profileOf(text, true, chunk))).toBe(reference);

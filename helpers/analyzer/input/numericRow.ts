@@ -52,6 +52,7 @@ export function scanNumericRow(
   const starts = block.starts;
   const ends = block.ends;
   let allIntegral = true;
+  let anyMissing = false;
   for (let c = 0; c < width; c++) {
     const slot = c * capacity + row;
     const start = pos;
@@ -59,6 +60,7 @@ export function scanNumericRow(
     if (b === COMMA || b === LF || b === CR) {
       kinds[slot] = ValueClass.Null; // an empty field is missing (spec §3.2)
       allIntegral = false;
+      anyMissing = true;
     } else {
       let negative = false;
       if (b === MINUS) {
@@ -150,5 +152,6 @@ export function scanNumericRow(
   }
   block.rows = row + 1;
   if (!allIntegral) block.rowsNotAllIntegral++;
+  if (anyMissing) block.rowsWithMissing++;
   return pos;
 }

@@ -88,9 +88,16 @@ export class ColumnProfile {
   /**
    * Add `rows` fields of a NumericBlock column (from `base`): the same result as addClassified
    * on each in turn, with every state fed in one loop (moments, KLL and distinct values only
-   * depend on the order of this column's own values, which is kept).
+   * depend on the order of this column's own values, which is kept). `momentsDone`: the caller
+   * already added this column's values to the moments (NumericBlock pairs columns for that).
    */
-  addNumericBlock(block: NumericBlock, base: number, rows: number, buf: Uint8Array): void {
+  addNumericBlock(
+    block: NumericBlock,
+    base: number,
+    rows: number,
+    buf: Uint8Array,
+    momentsDone = false,
+  ): void {
     const kinds = block.kinds;
     let integral = rows;
     let fractional = 0;
@@ -108,7 +115,7 @@ export class ColumnProfile {
     this.classes.null += rows - present;
     if (present === 0) return;
     if (present === rows) {
-      this.moments.addAll(block.values, base, rows);
+      if (!momentsDone) this.moments.addAll(block.values, base, rows);
       this.kll.updateAll(block.values, base, rows);
       this.distinct.addNumbers(block.values, kinds, block.starts, block.ends, base, rows, buf);
       return;

@@ -9,6 +9,7 @@
  * Per column the values go in in row order, which is all the states depend on, so the result is
  * byte-identical to adding field by field (test/analyzer/numericFastPath.test.ts).
  */
+import { addAllTwo } from "./moments";
 import type { Profile } from "./profile";
 
 /** Bit set in a kind byte when the field's text is exactly String(value) (dataType.isCanonical). */
@@ -28,6 +29,8 @@ export class NumericBlock {
    * columns need not look at the kinds to count classes (the usual all-integer tabular data).
    */
   rowsNotAllIntegral = 0;
+  /** Filled rows with a missing field (while 0, each column's block is all numbers). */
+  rowsWithMissing = 0;
   /** values[column * rowCapacity + row]: the parsed number (unused for a Null field). */
   readonly values: Float64Array;
   /** ValueClass of the field, | CANONICAL when its text is canonical. */
@@ -57,11 +60,31 @@ export class NumericBlock {
     const rows = this.rows;
     if (rows === 0) return;
     const columns = profile.columns;
+    const capacity = this.rowCapacity;
+    // Without missing fields, every column's moments take all `rows` values, two columns per
+    // loop: Spark's per-value update is one serial chain of dependent operations (a division
+    // among them) per column, and two independent chains overlap (~1.5x on this step).
+    const pairMoments = this.rowsWithMissing === 0;
     for (let c = 0; c < this.width; c++) {
-      columns[c].addNumericBlock(this, c * this.rowCapacity, rows, buf);
+      if (pairMoments && c + 1 < this.width) {
+        addAllTwo(
+          columns[c].moments,
+          columns[c + 1].moments,
+          this.values,
+          c * capacity,
+          (c + 1) * capacity,
+          rows,
+        );
+        columns[c].addNumericBlock(this, c * capacity, rows, buf, true);
+        columns[c + 1].addNumericBlock(this, (c + 1) * capacity, rows, buf, true);
+        c++;
+        continue;
+      }
+      columns[c].addNumericBlock(this, c * capacity, rows, buf);
     }
     profile.countRegularRows(rows, this.width);
     this.rows = 0;
     this.rowsNotAllIntegral = 0;
+    this.rowsWithMissing = 0;
   }
 }
