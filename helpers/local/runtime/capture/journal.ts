@@ -26,18 +26,23 @@ export function journalFile(dir: string, header: JournalHeader): string {
   return path.join(dir, `${digest.slice(0, 40)}.jsonl`);
 }
 
-/** Appends complete lines (each without its newline) and waits until they are on disk. */
+/**
+ * Appends complete lines (each without its newline) and waits until they are on disk; returns
+ * the bytes appended after the header (what the capture object gains).
+ */
 export async function appendToJournal(
   file: string,
   header: JournalHeader,
   lines: string[],
-): Promise<void> {
+): Promise<Buffer> {
   await fs.promises.mkdir(path.dirname(file), { recursive: true });
   const isNew = !fs.existsSync(file);
-  const text = (isNew ? JSON.stringify(header) + "\n" : "") + lines.map((l) => l + "\n").join("");
+  const body = Buffer.from(lines.length === 0 ? "" : lines.join("\n") + "\n", "utf8");
   const handle = await fs.promises.open(file, "a");
   try {
-    await handle.writeFile(text, "utf8");
+    await handle.writeFile(
+      isNew ? Buffer.concat([Buffer.from(JSON.stringify(header) + "\n", "utf8"), body]) : body,
+    );
     await handle.sync();
   } finally {
     await handle.close();
@@ -46,6 +51,7 @@ export async function appendToJournal(
     // The new directory entry must be durable too, or a crash could lose the whole file.
     await syncDirectory(path.dirname(file));
   }
+  return body;
 }
 
 async function syncDirectory(dir: string): Promise<void> {

@@ -50,45 +50,63 @@ function encodedData(body: Buffer, encoding: Encoding): string {
   return encoding === "BASE64" ? body.toString("base64") : body.toString("utf8");
 }
 
-function side(
+/**
+ * One side of the exchange, as the JSON serialization of
+ * `{observedContentType, mode, data, encoding}` in that key order (part of the format), written
+ * directly: every invocation with capture on builds two of these.
+ */
+function sideJson(
   payload: { body: Buffer; contentType: string | undefined },
   mode: "INPUT" | "OUTPUT",
   settings: CaptureSettings,
-) {
+): string {
   const encoding = captureEncoding(payload.contentType, settings);
-  // Key order is part of the format: observedContentType, mode, data, encoding.
-  return {
-    observedContentType: payload.contentType ?? null,
-    mode,
-    data: encodedData(payload.body, encoding),
-    encoding,
-  };
+  const observed = payload.contentType === undefined ? "null" : JSON.stringify(payload.contentType);
+  return (
+    `{"observedContentType":${observed},"mode":"${mode}",` +
+    `"data":${JSON.stringify(encodedData(payload.body, encoding))},"encoding":"${encoding}"}`
+  );
 }
 
-/** `yyyy-MM-ddTHH:mm:ssZ`, whole seconds, UTC (§1.3). */
+/** `yyyy-MM-ddTHH:mm:ssZ`, whole seconds, UTC (§1.3); the last second's text is kept. */
 export function inferenceTime(time: Date): string {
-  return time.toISOString().slice(0, 19) + "Z";
+  const second = Math.floor(time.getTime() / 1000);
+  if (second !== lastSecond.second) {
+    lastSecond = { second, text: time.toISOString().slice(0, 19) + "Z" };
+  }
+  return lastSecond.text;
 }
 
-/** The JSON line (without its trailing newline) for one captured invocation. */
+let lastSecond = { second: NaN, text: "" };
+
+/**
+ * The JSON line (without its trailing newline) for one captured invocation: what
+ * `JSON.stringify({ captureData, eventMetadata, eventVersion: "0" })` gives, built as a string.
+ */
 export function captureRecordLine(
   invocation: CapturedInvocation,
   settings: CaptureSettings,
   eventId: string = randomUUID(),
 ): string {
-  const captureData: Record<string, unknown> = {};
-  if (settings.captureInput) captureData.endpointInput = side(invocation.input, "INPUT", settings);
-  if (settings.captureOutput) {
-    captureData.endpointOutput = side(invocation.output, "OUTPUT", settings);
+  let captureData = "";
+  if (settings.captureInput) {
+    captureData = `"endpointInput":${sideJson(invocation.input, "INPUT", settings)}`;
   }
-  const eventMetadata: Record<string, unknown> = { eventId };
-  if (invocation.inferenceId !== undefined) eventMetadata.inferenceId = invocation.inferenceId;
-  eventMetadata.inferenceTime = inferenceTime(invocation.time);
+  if (settings.captureOutput) {
+    captureData +=
+      (captureData === "" ? "" : ",") +
+      `"endpointOutput":${sideJson(invocation.output, "OUTPUT", settings)}`;
+  }
+  let eventMetadata = `"eventId":${JSON.stringify(eventId)}`;
+  if (invocation.inferenceId !== undefined) {
+    eventMetadata += `,"inferenceId":${JSON.stringify(invocation.inferenceId)}`;
+  }
+  eventMetadata += `,"inferenceTime":"${inferenceTime(invocation.time)}"`;
   // [P] "Not confirmed" 2: customAttributes only when sent, after inferenceTime.
   if (invocation.customAttributes !== undefined) {
-    eventMetadata.customAttributes = [invocation.customAttributes];
+    eventMetadata += `,"customAttributes":[${JSON.stringify(invocation.customAttributes)}]`;
   }
-  return JSON.stringify({ captureData, eventMetadata, eventVersion: "0" });
+  return `{"captureData":{${captureData}},"eventMetadata":{${eventMetadata}},"eventVersion":"0"}`;
 }
 
 function pad(value: number, width: number): string {

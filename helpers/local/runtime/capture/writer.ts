@@ -10,8 +10,9 @@
  * files of complete lines, and each record lives in exactly one object.
  *
  * Durability: a flush first appends its lines to the file's journal (./journal.ts) with fsync,
- * then publishes; the journal file is removed once its closed object is published. On start,
- * `recover()` republishes every journal file left behind by a crash.
+ * then publishes exactly the bytes journaled so far (kept in memory while the file is open, at
+ * most `maxFileBytes` plus one flush); the journal file is removed once its closed object is
+ * published. On start, `recover()` republishes every journal file left behind by a crash.
  *
  * Flushes run every `flushIntervalMs`, when a record opens a new hour, when the clock is moved
  * forward, when an endpoint is updated or deleted, and on close; they never overlap.
@@ -52,6 +53,11 @@ interface CaptureFile {
   bytes: number;
   /** Journaled lines not yet published (a failed publish is retried on the next flush). */
   unpublished: boolean;
+  /**
+   * The bytes journaled so far, i.e. the object's content: publishing from memory saves reading
+   * the whole journal back at every flush.
+   */
+  journaled: Buffer[];
   /** A failure to publish this file was logged (retries stay quiet until one succeeds). */
   failureLogged: boolean;
   closed: boolean;
@@ -128,6 +134,7 @@ export class CaptureWriter {
         pending: [],
         bytes: 0,
         unpublished: false,
+        journaled: [],
         failureLogged: false,
         closed: false,
       };
@@ -205,6 +212,7 @@ export class CaptureWriter {
       const file = this.closing[i];
       if (!file.unpublished && file.pending.length === 0) {
         this.closing.splice(i, 1);
+        file.journaled = [];
         await fs.promises.rm(file.journal, { force: true });
         this.publishedLines.delete(file);
         this.journaledLines.delete(file);
@@ -217,7 +225,9 @@ export class CaptureWriter {
       const lines = file.pending;
       file.pending = [];
       try {
-        await appendToJournal(file.journal, { bucket: file.bucket, key: file.key }, lines);
+        file.journaled.push(
+          await appendToJournal(file.journal, { bucket: file.bucket, key: file.key }, lines),
+        );
       } catch (error) {
         // Not durable yet: keep the lines buffered and try again next time.
         file.pending = lines.concat(file.pending);
@@ -230,7 +240,7 @@ export class CaptureWriter {
     }
     if (!file.unpublished) return;
     try {
-      await this.publish(file.journal);
+      await this.publishFile(file);
       file.unpublished = false;
       const journaled = this.journaledLines.get(file) ?? 0;
       this.counts.published += journaled - (this.publishedLines.get(file) ?? 0);
@@ -247,7 +257,17 @@ export class CaptureWriter {
     }
   }
 
-  /** Puts the journal's complete lines as the object (atomic replace in the object store). */
+  /** Puts everything journaled for a file as its object (atomic replace in the object store). */
+  private async publishFile(file: CaptureFile): Promise<void> {
+    const body = file.journaled.length === 1 ? file.journaled[0] : Buffer.concat(file.journaled);
+    file.journaled = [body];
+    if (body.length === 0) return;
+    await this.objects.putObject(file.bucket, file.key, body, {
+      contentType: "application/octet-stream",
+    });
+  }
+
+  /** Puts a journal's complete lines as its object (crash recovery: nothing in memory). */
   private async publish(journal: string): Promise<void> {
     const content = await readJournal(journal);
     if (!content || content.body.length === 0) return;

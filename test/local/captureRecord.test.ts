@@ -1,0 +1,118 @@
+/**
+ * The capture record line is written as a string (helpers/local/runtime/capture/record.ts) for
+ * speed; it must stay byte for byte what serializing the record object gives, in the format's
+ * key order, for any payload, content type, inference id and custom attributes.
+ */
+import {
+  captureEncoding,
+  captureRecordLine,
+  inferenceTime,
+  type CapturedInvocation,
+  type CaptureSettings,
+} from "../../helpers/local/runtime/capture/record";
+
+const SETTINGS: CaptureSettings = {
+  enabled: true,
+  samplingPercentage: 100,
+  bucket: "bucket",
+  prefix: "datacapture",
+  captureInput: true,
+  captureOutput: true,
+  csvContentTypes: ["text/csv"],
+  jsonContentTypes: ["application/json", "application/jsonlines"],
+};
+
+/** The record as an object, serialized: the reference the string builder must match. */
+function referenceLine(
+  invocation: CapturedInvocation,
+  settings: CaptureSettings,
+  eventId: string,
+): string {
+  const side = (payload: CapturedInvocation["input"], mode: "INPUT" | "OUTPUT") => {
+    const encoding = captureEncoding(payload.contentType, settings);
+    return {
+      observedContentType: payload.contentType ?? null,
+      mode,
+      data: encoding === "BASE64" ? payload.body.toString("base64") : payload.body.toString("utf8"),
+      encoding,
+    };
+  };
+  const captureData: Record<string, unknown> = {};
+  if (settings.captureInput) captureData.endpointInput = side(invocation.input, "INPUT");
+  if (settings.captureOutput) captureData.endpointOutput = side(invocation.output, "OUTPUT");
+  const eventMetadata: Record<string, unknown> = { eventId };
+  if (invocation.inferenceId !== undefined) eventMetadata.inferenceId = invocation.inferenceId;
+  eventMetadata.inferenceTime = invocation.time.toISOString().slice(0, 19) + "Z";
+  if (invocation.customAttributes !== undefined) {
+    eventMetadata.customAttributes = [invocation.customAttributes];
+  }
+  return JSON.stringify({ captureData, eventMetadata, eventVersion: "0" });
+}
+
+const PAYLOADS: CapturedInvocation["input"][] = [
+  { body: Buffer.from("1,2,3.5,,nan\n4,5,6\r\n"), contentType: "text/csv" },
+  {
+    body: Buffer.from('{"a": "q\\"uote", "t": "\t\u0001\u2028\u00e9"}'),
+    contentType: "application/json",
+  },
+  {
+    body: Buffer.from('{"score": 0.5}\n{"score": 1}\n'),
+    contentType: "Application/JSONLines; charset=utf-8",
+  },
+  { body: Buffer.from([0, 255, 1, 0x22, 0x5c]), contentType: undefined },
+  { body: Buffer.from([0xc3, 0x28, 0xed, 0xa0, 0x80]), contentType: "text/csv" }, // invalid UTF-8
+  { body: Buffer.alloc(0), contentType: 'text/"odd"\\type' },
+  { body: Buffer.from("x"), contentType: "image/png" },
+];
+
+describe("capture record line", () => {
+  test("equals the serialized record object for every combination", () => {
+    let checked = 0;
+    for (const input of PAYLOADS) {
+      for (const output of PAYLOADS) {
+        for (const [captureInput, captureOutput] of [
+          [true, true],
+          [true, false],
+          [false, true],
+          [false, false],
+        ]) {
+          for (const extra of [
+            {},
+            { inferenceId: "row-17" },
+            { customAttributes: 'trace="1"; \u2713' },
+            { inferenceId: "i\\d\n", customAttributes: "" },
+          ]) {
+            const invocation: CapturedInvocation = {
+              input,
+              output,
+              time: new Date(Date.UTC(2024, 2, 5, 14, 7, 9, checked % 1000)),
+              ...extra,
+            };
+            const settings = { ...SETTINGS, captureInput, captureOutput };
+            const eventId = `00000000-0000-4000-8000-${String(checked).padStart(12, "0")}`;
+            expect(captureRecordLine(invocation, settings, eventId)).toBe(
+              referenceLine(invocation, settings, eventId),
+            );
+            checked++;
+          }
+        }
+      }
+    }
+    expect(checked).toBe(PAYLOADS.length * PAYLOADS.length * 16);
+  });
+
+  test("the inference time follows the clock across seconds, hours and back", () => {
+    const times = [
+      "2024-03-05T14:07:09.062Z",
+      "2024-03-05T14:07:09.999Z",
+      "2024-03-05T14:07:10.000Z",
+      "2024-03-05T23:59:59.999Z",
+      "2024-03-06T00:00:00.000Z",
+      "2024-03-05T14:07:09.500Z",
+      "1969-12-31T23:59:59.500Z",
+    ];
+    for (const text of times) {
+      expect(inferenceTime(new Date(text))).toBe(text.slice(0, 19) + "Z");
+    }
+  });
+});
