@@ -17,11 +17,17 @@ export const EXACT_DISTINCT_LIMIT = 4096;
  */
 const HLL_P = 12;
 const HLL_M = 1 << HLL_P;
+const EMPTY_BYTES = new Uint8Array(0);
+
 /** The smallest of the 256 integers the exact table finds without hashing (see smallInts). */
 const SMALL_INT_MIN = -16;
 
 interface Entry {
-  bytes: Uint8Array;
+  /**
+   * The value's UTF-8 bytes; null for a canonical number, whose text is String(canonicalValue)
+   * (making a Buffer per new value was most of the exact phase's cost on numeric columns).
+   */
+  bytes: Uint8Array | null;
   hash: number;
   /** The value of a canonical numeric text (dataType.isCanonical), NaN for any other value. */
   canonicalValue: number;
@@ -81,8 +87,9 @@ function hashDouble(v: number): number {
   return fmix32((Math.imul(fmix32(doubleWords[0]), 0x9e3779b1) ^ doubleWords[1]) >>> 0);
 }
 
-function sameBytes(a: Uint8Array, buf: Uint8Array, start: number, end: number): boolean {
-  if (a.length !== end - start) return false;
+/** A canonical number (bytes null) never equals a text looked up by its bytes (see addCounted). */
+function sameBytes(a: Uint8Array | null, buf: Uint8Array, start: number, end: number): boolean {
+  if (a === null || a.length !== end - start) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== buf[start + i]) return false;
   return true;
 }
@@ -142,25 +149,33 @@ export class DistinctValues {
       return;
     }
     if (canonical) {
-      const slots = this.slots;
-      const mask = slots.length - 1;
-      const slotValue = this.slotValue;
-      let i = hash & mask;
-      for (;;) {
-        const ref = slots[i];
-        if (ref === 0) break;
-        if (slotValue[i] === value) {
-          this.counts[ref - 1] += 1;
-          if (smallInt) this.rememberSmallInt(small, ref);
-          return;
-        }
-        i = (i + 1) & mask;
-      }
-      this.insert(buf, start, end, hash, value, 1, i);
-      if (smallInt && this.entryList !== null) this.rememberSmallInt(small, this.entryList.length);
+      const ref = this.countCanonical(value, hash, 1);
+      if (smallInt && ref !== 0) this.rememberSmallInt(small, ref);
       return;
     }
     this.addCounted(buf, start, end, hash, NaN, 1);
+  }
+
+  /**
+   * Count `n` of the canonical number `value` (exact mode), found by its double; returns its
+   * entry index + 1, or 0 when this insert switched the column to the estimate.
+   */
+  private countCanonical(value: number, hash: number, n: number): number {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    const slotValue = this.slotValue;
+    let i = hash & mask;
+    for (;;) {
+      const ref = slots[i];
+      if (ref === 0) break;
+      if (slotValue[i] === value) {
+        this.counts[ref - 1] += n;
+        return ref;
+      }
+      i = (i + 1) & mask;
+    }
+    this.insert(EMPTY_BYTES, 0, 0, hash, value, n, i);
+    return this.entryList === null ? 0 : this.entryList.length;
   }
 
   /**
@@ -261,12 +276,9 @@ export class DistinctValues {
     slot: number,
   ): void {
     const list = this.entryList as Entry[];
-    // A canonical number's text is String(value) (dataType.isCanonical), so its bytes are made
-    // from the value: callers with canonical numbers need not keep the text's range.
-    const bytes =
-      canonicalValue === canonicalValue
-        ? Buffer.from(String(canonicalValue), "latin1")
-        : buf.slice(start, end);
+    // A canonical number's text is String(value) (dataType.isCanonical): no bytes kept, and
+    // callers with canonical numbers need not keep the text's range.
+    const bytes = canonicalValue === canonicalValue ? null : buf.slice(start, end);
     list.push({ bytes, hash, canonicalValue });
     if (list.length > this.counts.length) {
       const counts = new Float64Array(this.counts.length * 2);
@@ -348,7 +360,7 @@ export class DistinctValues {
     const list = this.entryList;
     if (list === null) return undefined;
     return list.map((e, k) => ({
-      value: Buffer.from(e.bytes).toString("utf8"),
+      value: e.bytes === null ? String(e.canonicalValue) : Buffer.from(e.bytes).toString("utf8"),
       count: this.counts[k],
     }));
   }
@@ -358,7 +370,9 @@ export class DistinctValues {
     if (list !== null) {
       for (let k = 0; k < list.length; k++) {
         const e = list[k];
-        this.addCounted(e.bytes, 0, e.bytes.length, e.hash, e.canonicalValue, other.counts[k]);
+        if (this.entryList === null) this.hllAdd(e.hash);
+        else if (e.bytes === null) this.countCanonical(e.canonicalValue, e.hash, other.counts[k]);
+        else this.addCounted(e.bytes, 0, e.bytes.length, e.hash, NaN, other.counts[k]);
       }
       return this;
     }
