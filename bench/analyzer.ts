@@ -120,6 +120,20 @@ async function main(): Promise<void> {
       `  RSS by progress: ${rssSamples.map((s) => `${s.fraction * 100}%=${s.rssMB.toFixed(0)}MB`).join(" ")}`,
     );
 
+    // A second pass in the same process: the first pays V8's warm-up (the hot functions run
+    // unoptimized for the first ~100k rows: ~3x slower there), which a long-running emulator
+    // pays once. Reported beside the first pass, which is what the targets are judged on.
+    const warm0 = process.hrtime.bigint();
+    const warmProfile = await profileCsv(createReadStream(file, { highWaterMark: 1 << 20 }), {
+      header: true,
+      log: null,
+    });
+    toStatistics(warmProfile);
+    const warmSeconds = Number(process.hrtime.bigint() - warm0) / 1e9;
+    console.log(
+      `  second pass (warm): ${warmSeconds.toFixed(2)} s, ${Math.round(ROWS / warmSeconds).toLocaleString()} rows/s`,
+    );
+
     const duckMs = await timeDuckDb(file, undefined);
     const duck1Ms = await timeDuckDb(file, 1);
     const ratio = seconds / (duckMs / 1000);
@@ -145,6 +159,7 @@ async function main(): Promise<void> {
         peakRssMB,
         rssBeforeMB: rssBefore,
         rssSamples,
+        warmSecondPass: { seconds: warmSeconds, rowsPerSecond: ROWS / warmSeconds },
       },
       duckdb: { secondsAllThreads: duckMs / 1000, secondsOneThread: duck1Ms / 1000 },
       ratioToDuckdb: { allThreads: ratio, oneThread: ratio1 },
@@ -164,7 +179,8 @@ async function main(): Promise<void> {
       path.join(resultsDir, "SUMMARY.md"),
       `- ${result.date} analyzer: ${ROWS} rows x 24 cols, ${Math.round(rowsPerSecond).toLocaleString("en-US")} rows/s ` +
         `(${Math.round(rowsPerCpuSecond).toLocaleString("en-US")} per cpu-s, load ${load.toFixed(1)}), ` +
-        `${mbPerSecond.toFixed(1)} MB/s, peak RSS ${peakRssMB.toFixed(0)} MB; DuckDB SUMMARIZE ` +
+        `${mbPerSecond.toFixed(1)} MB/s, warm second pass ${Math.round(ROWS / warmSeconds).toLocaleString("en-US")} rows/s, ` +
+        `peak RSS ${peakRssMB.toFixed(0)} MB; DuckDB SUMMARIZE ` +
         `${(duckMs / 1000).toFixed(2)} s (1 thread ${(duck1Ms / 1000).toFixed(2)} s); ratio ${ratio.toFixed(2)}x ` +
         `(${ratio1.toFixed(2)}x vs 1 thread)\n`,
     );
