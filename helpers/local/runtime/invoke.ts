@@ -11,7 +11,8 @@ import { randomUUID } from "node:crypto";
 import type { InvokeEndpointCommandInput } from "@aws-sdk/client-sagemaker-runtime";
 import { AwsError, type ServiceContext } from "../context";
 import { MAX_INVOCATION_PAYLOAD_BYTES, type InvokeEndpointResult } from "../server/runtime";
-import { captureRecordLine } from "./capture/record";
+import { captureRecordLine, type CaptureSettings } from "./capture/record";
+import type { CaptureTarget } from "./capture/writer";
 import { ContainerError, serveInvocation } from "./container";
 import type { Deployment, EndpointRuntime, VariantHost } from "./hosts";
 
@@ -125,6 +126,15 @@ function modelError(
   return new AwsError("ModelError", message, 424, extra);
 }
 
+/**
+ * One capture target per serving variant (a variant host belongs to one deployment, whose capture
+ * settings do not change), so the writer can recognise it without rebuilding its id.
+ */
+const captureTargets = new WeakMap<
+  VariantHost,
+  { capture: CaptureSettings; target: CaptureTarget }
+>();
+
 /** The request body as a Buffer, without copying the bytes. */
 function asBuffer(body: InvokeEndpointCommandInput["Body"]): Buffer {
   if (body === undefined) return EMPTY;
@@ -193,16 +203,21 @@ function serve(
       capture,
       randomUUID(),
     );
-    hosts.capture.append(
-      {
-        bucket: capture.bucket,
-        prefix: capture.prefix,
-        endpoint: deployment.endpointName,
-        variant: variant.variantName,
-      },
-      time,
-      line,
-    );
+    let cached = captureTargets.get(variant);
+    if (cached?.capture !== capture || cached.target.endpoint !== deployment.endpointName) {
+      cached = {
+        capture,
+        target: {
+          bucket: capture.bucket,
+          prefix: capture.prefix,
+          endpoint: deployment.endpointName,
+          variant: variant.variantName,
+        },
+      };
+      captureTargets.set(variant, cached);
+    }
+    const target = cached.target;
+    hosts.capture.append(target, time, line);
   }
   return {
     // The edge sends these bytes as the HTTP body; the SDK's blob adapter exists only client-side.

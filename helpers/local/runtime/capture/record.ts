@@ -38,6 +38,28 @@ export function captureEncoding(
   contentType: string | undefined,
   settings: Pick<CaptureSettings, "csvContentTypes" | "jsonContentTypes">,
 ): Encoding {
+  // An endpoint sees the same one or two content types over and over.
+  let known = encodings.get(settings);
+  if (!known) {
+    known = new Map();
+    encodings.set(settings, known);
+  }
+  const key = contentType ?? "";
+  let encoding = known.get(key);
+  if (encoding === undefined) {
+    if (known.size >= 64) known.clear();
+    encoding = encodingOf(contentType, settings);
+    known.set(key, encoding);
+  }
+  return encoding;
+}
+
+const encodings = new WeakMap<object, Map<string, Encoding>>();
+
+function encodingOf(
+  contentType: string | undefined,
+  settings: Pick<CaptureSettings, "csvContentTypes" | "jsonContentTypes">,
+): Encoding {
   const type = mediaTypeOf(contentType);
   if (type !== undefined && settings.csvContentTypes.includes(type)) return "CSV";
   if (type !== undefined && settings.jsonContentTypes.includes(type)) return "JSON";

@@ -78,6 +78,8 @@ function targetId(t: CaptureTarget): string {
 
 export class CaptureWriter {
   private readonly open = new Map<string, CaptureFile>();
+  /** Callers pass the same target object for every record of a variant: its id is kept. */
+  private readonly targetIds = new WeakMap<CaptureTarget, string>();
   /** Closed files whose journal still has to be published or removed. */
   private readonly closing: CaptureFile[] = [];
   /** Journal files left by a previous run that are not published yet. */
@@ -114,7 +116,11 @@ export class CaptureWriter {
   /** Buffers one record line (without newline); synchronous and I/O-free. */
   append(target: CaptureTarget, time: Date, line: string): void {
     if (this.closed) throw new Error("The capture writer is closed");
-    const id = targetId(target);
+    let id = this.targetIds.get(target);
+    if (id === undefined) {
+      id = targetId(target);
+      this.targetIds.set(target, id);
+    }
     let file = this.open.get(id);
     const hour = hourOf(time);
     if (file && (file.hour !== hour || this.expired(file, time.getTime()))) {
