@@ -6,11 +6,21 @@
  */
 export class Moments {
   n = 0;
-  sum = 0;
-  avg = 0;
-  m2 = 0;
+  // Created holding a fraction, then zeroed in the constructor: V8 then keeps these fields as
+  // unboxed doubles from the start. Created as the integer 0, a field is generalized by the
+  // first fraction stored, and every existing Moments object later migrates to the new shape
+  // inside the optimized block loops, deoptimizing them once per object (per column).
+  sum = 0.5;
+  avg = 0.5;
+  m2 = 0.5;
   min = Infinity;
   max = -Infinity;
+
+  constructor() {
+    this.sum = 0;
+    this.avg = 0;
+    this.m2 = 0;
+  }
 
   add(x: number): void {
     const n = this.n + 1;
