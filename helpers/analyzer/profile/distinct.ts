@@ -228,9 +228,22 @@ export class DistinctValues {
     }
     const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
     for (; i < end; i++) {
-      const h = fmix32((Math.imul(fmix32(words[2 * i]), 0x9e3779b1) ^ words[2 * i + 1]) >>> 0);
+      // hashDouble with both fmix32 steps written out (V8 left them as calls in this loop);
+      // int32 arithmetic throughout gives the same 32 bits.
+      let a = words[2 * i] | 0;
+      a ^= a >>> 16;
+      a = Math.imul(a, 0x85ebca6b);
+      a ^= a >>> 13;
+      a = Math.imul(a, 0xc2b2ae35);
+      a ^= a >>> 16;
+      let h = Math.imul(a, 0x9e3779b1) ^ (words[2 * i + 1] | 0);
+      h ^= h >>> 16;
+      h = Math.imul(h, 0x85ebca6b);
+      h ^= h >>> 13;
+      h = Math.imul(h, 0xc2b2ae35);
+      h ^= h >>> 16;
       const index = h >>> (32 - HLL_P);
-      const rest = (h << HLL_P) >>> 0;
+      const rest = h << HLL_P;
       const rank = rest === 0 ? 32 - HLL_P + 1 : Math.clz32(rest) + 1;
       if (rank > registers[index]) registers[index] = rank;
     }
