@@ -41,15 +41,25 @@ export function selectFewDistinct(
 ): boolean {
   let d = 0;
   let ok = true;
+  // The doubles' two 32-bit words, read in place (a store to a scratch double and two loads
+  // back per item cost more than the counting itself).
+  const words = LITTLE_ENDIAN ? new Uint32Array(items.buffer, items.byteOffset, len * 2) : null;
   for (let i = 0; i < len; i++) {
     const v = items[i];
     if (v !== v) {
       ok = false;
       break;
     }
-    bitsScratch[0] = v;
-    const lo = bitsWords[0];
-    const hi = bitsWords[1];
+    let lo: number;
+    let hi: number;
+    if (words !== null) {
+      lo = words[2 * i];
+      hi = words[2 * i + 1];
+    } else {
+      bitsScratch[0] = v;
+      lo = bitsWords[0];
+      hi = bitsWords[1];
+    }
     const s = findSlot(lo, hi);
     if (slotCount[s] === 0) {
       if (d === FEW_DISTINCT) {
