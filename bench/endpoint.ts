@@ -37,6 +37,11 @@ interface Case {
   errors: number;
   timeouts: number;
   non2xx: number;
+  /**
+   * CPU time of this process (the server under test; autocannon runs in a child) per request:
+   * steadier than req/s when others load the machine, since it does not count waiting.
+   */
+  serverCpuMicrosPerRequest: number;
 }
 
 /** The two runs of a case as one: mean throughput and mean of each latency percentile. */
@@ -58,6 +63,7 @@ function meanOfRuns(of: Case[]): Case {
     errors: sum((c) => c.errors),
     timeouts: sum((c) => c.timeouts),
     non2xx: sum((c) => c.non2xx),
+    serverCpuMicrosPerRequest: mean((c) => c.serverCpuMicrosPerRequest),
   };
 }
 
@@ -135,11 +141,10 @@ async function main(): Promise<void> {
       // Each case twice, in the order A B C C B A: a drift in the machine's load (others share
       // it) then weighs on every target alike instead of on whichever ran last.
       for (const target of [...targets, ...[...targets].reverse()]) {
-        const result = await runLoad({
-          ...(await request(target)),
-          connections,
-          duration: SECONDS,
-        });
+        const load = { ...(await request(target)), connections, duration: SECONDS };
+        const cpuBefore = process.cpuUsage();
+        const result = await runLoad(load);
+        const cpu = process.cpuUsage(cpuBefore);
         const c: Case = {
           target,
           connections,
@@ -155,11 +160,12 @@ async function main(): Promise<void> {
           errors: result.errors,
           timeouts: result.timeouts,
           non2xx: result.non2xx,
+          serverCpuMicrosPerRequest: (cpu.user + cpu.system) / Math.max(1, result.requests.total),
         };
         runs.push(c);
         console.log(
           `${target.padEnd(10)} c=${String(connections).padStart(2)}: ${c.requestsPerSecond.toFixed(0).padStart(6)} req/s, ` +
-            `p50 ${c.latencyMs.p50} ms, p99 ${c.latencyMs.p99} ms` +
+            `p50 ${c.latencyMs.p50} ms, p99 ${c.latencyMs.p99} ms, ${c.serverCpuMicrosPerRequest.toFixed(0)} us CPU/req` +
             (c.errors + c.non2xx + c.timeouts > 0
               ? `, ${c.errors} errors, ${c.timeouts} timeouts, ${c.non2xx} non-2xx`
               : ""),
@@ -220,6 +226,7 @@ async function main(): Promise<void> {
         (n) =>
           `c=${n} req/s bare ${find("bare", n).requestsPerSecond.toFixed(0)} / off ${find("captureOff", n).requestsPerSecond.toFixed(0)} / on ${find("captureOn", n).requestsPerSecond.toFixed(0)}`,
       ).join("; ") +
+        `; server CPU us/req at c=32: bare ${at32("bare").serverCpuMicrosPerRequest.toFixed(0)} / off ${at32("captureOff").serverCpuMicrosPerRequest.toFixed(0)} / on ${at32("captureOn").serverCpuMicrosPerRequest.toFixed(0)}` +
         `; p50/p99 ms at c=32: off ${at32("captureOff").latencyMs.p50.toFixed(1)}/${at32("captureOff").latencyMs.p99.toFixed(1)}, on ${at32("captureOn").latencyMs.p50.toFixed(1)}/${at32("captureOn").latencyMs.p99.toFixed(1)}` +
         `; on/off ${ratios.map((r) => `${(r.captureOnOverOff * 100).toFixed(0)}%`).join(",")} (>=85% ${passFail(targetsMet.captureOnAtLeast85PercentOfOff)})` +
         `; off/bare ${ratios.map((r) => `${(r.captureOffOverBare * 100).toFixed(0)}%`).join(",")} (>=50% ${passFail(targetsMet.captureOffAtLeast50PercentOfBare)})` +
