@@ -165,8 +165,13 @@ function scanShape(view: Float64Array, n: number): void {
  * value equal to another yet ordered before it) never takes the first two paths.
  */
 export function sortDoubles(items: Float64Array, n: number): Float64Array {
+  scanShape(items.subarray(0, n), n);
+  return sortScanned(items, n);
+}
+
+/** sortDoubles once scanShape has described items[0, n). */
+function sortScanned(items: Float64Array, n: number): Float64Array {
   const view = items.subarray(0, n);
-  scanShape(view, n);
   if (shape.nanOrNegativeZero) return sortAnyDoubles(items, n);
   if (shape.descents === 0) return view;
   if (shape.descents < MAX_MERGED_RUNS) return mergeRuns(view, n);
@@ -193,14 +198,12 @@ export function selectEveryOther(
   if (selectFewDistinct(items, n, offset, out)) return;
   const view = items.subarray(0, n);
   scanShape(view, n);
-  let sorted = view;
-  if (shape.nanOrNegativeZero) sorted = sortAnyDoubles(items, n);
-  else if (shape.descents === 0) sorted = view;
-  else if (shape.descents < MAX_MERGED_RUNS) sorted = mergeRuns(view, n);
-  else if (shape.allInt32) {
+  if (!shape.nanOrNegativeZero && shape.descents >= MAX_MERGED_RUNS && shape.allInt32) {
+    // The int32 radix sort writes the kept items straight from its sorted keys.
     radixInt32(view, n, shape.min, shape.max - shape.min, offset, 2, out);
     return;
-  } else sorted = sortAnyDoubles(items, n);
+  }
+  const sorted = sortScanned(items, n);
   for (let i = offset, j = 0; i < n; i += 2, j++) out[j] = sorted[i];
 }
 

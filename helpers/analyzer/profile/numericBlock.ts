@@ -17,7 +17,7 @@ export const CANONICAL = 4;
 /** Mask of the ValueClass part of a kind byte (Null, Fractional or Integral). */
 export const CLASS_MASK = 3;
 
-/** About 2 MiB of block per scanner whatever the width, and at least a few rows. */
+/** About 1 MiB of block per scanner (17 bytes a field) whatever the width, and at least a few rows. */
 const BLOCK_FIELDS = 1 << 16;
 
 export class NumericBlock {
