@@ -22,17 +22,6 @@ const EMPTY_BYTES = new Uint8Array(0);
 /** The smallest of the 256 integers the exact table finds without hashing (see smallInts). */
 const SMALL_INT_MIN = -16;
 
-interface Entry {
-  /**
-   * The value's UTF-8 bytes; null for a canonical number, whose text is String(canonicalValue)
-   * (making a Buffer per new value was most of the exact phase's cost on numeric columns).
-   */
-  bytes: Uint8Array | null;
-  hash: number;
-  /** The value of a canonical numeric text (dataType.isCanonical), NaN for any other value. */
-  canonicalValue: number;
-}
-
 /**
  * MurmurHash3 (x86, 32-bit) of bytes: the exact table's key and the estimate's hash for
  * non-numeric values. (FNV-1a was tried first: on sequential ids like "v1", "v2"... it left
@@ -100,9 +89,23 @@ export class DistinctValues {
    * Hand-rolled rather than a Map because low-cardinality columns look up every single value;
    * the table starts tiny and doubles at half load, so thousands of columns stay cheap.
    * `slotValue` holds the double of a canonical numeric entry (NaN otherwise): such lookups
-   * compare one double in a typed array instead of the bytes of an entry object.
+   * compare one double in a typed array instead of the bytes of an entry.
+   *
+   * Entries (in insertion order) are columns of typed arrays, not objects: a numeric column
+   * inserts thousands of values before it switches to the estimate, and an object per value was
+   * garbage-collection work at the start of every profile.
    */
-  private entryList: Entry[] | null = [];
+  private exact = true;
+  /** Number of entries. */
+  private size = 0;
+  private entryHash = new Uint32Array(16);
+  /** The value of a canonical numeric text (dataType.isCanonical), NaN for any other value. */
+  private entryValue = new Float64Array(16);
+  /**
+   * The value's UTF-8 bytes; null for a canonical number, whose text is String(value) (making
+   * a Buffer per new value was most of the exact phase's cost on numeric columns).
+   */
+  private entryBytes: Array<Uint8Array | null> = [];
   private counts = new Float64Array(16);
   private slots = new Int32Array(16);
   private slotValue = new Float64Array(16).fill(NaN);
@@ -117,7 +120,7 @@ export class DistinctValues {
 
   /** True while every value and its count is known. */
   get isExact(): boolean {
-    return this.entryList !== null;
+    return this.exact;
   }
 
   /** Add a value the caller classified as non-numeric (string or boolean class). */
@@ -144,7 +147,7 @@ export class DistinctValues {
       }
     }
     const hash = hashDouble(value);
-    if (this.entryList === null) {
+    if (!this.exact) {
       this.hllAdd(hash);
       return;
     }
@@ -175,7 +178,7 @@ export class DistinctValues {
       i = (i + 1) & mask;
     }
     this.insert(EMPTY_BYTES, 0, 0, hash, value, n, i);
-    return this.entryList === null ? 0 : this.entryList.length;
+    return this.exact ? this.size : 0;
   }
 
   /**
@@ -199,7 +202,7 @@ export class DistinctValues {
     // column), with the table's arrays re-read only after addNumber, which may replace them.
     let smallInts = this.smallInts;
     let counts = this.counts;
-    for (; i < end; i++) {
+    for (; i < end && this.exact; i++) {
       const value = values[i];
       const canonical = (kinds[i] & CANONICAL) !== 0;
       if (smallInts !== null && canonical) {
@@ -213,7 +216,7 @@ export class DistinctValues {
         }
       }
       this.addNumber(value, canonical, buf, starts[i], ends[i]);
-      if (this.entryList === null) {
+      if (!this.exact) {
         i++; // switched to the estimate (which holds this value too)
         break;
       }
@@ -258,8 +261,7 @@ export class DistinctValues {
     canonicalValue: number,
     n: number,
   ): void {
-    const list = this.entryList;
-    if (list === null) {
+    if (!this.exact) {
       this.hllAdd(hash); // entries and callers hash by the same rule (see addNumber)
       return;
     }
@@ -269,8 +271,10 @@ export class DistinctValues {
     for (;;) {
       const ref = slots[i];
       if (ref === 0) break;
-      const e = list[ref - 1];
-      if (e.hash === hash && sameBytes(e.bytes, buf, start, end)) {
+      if (
+        this.entryHash[ref - 1] === hash &&
+        sameBytes(this.entryBytes[ref - 1], buf, start, end)
+      ) {
         this.counts[ref - 1] += n;
         return;
       }
@@ -288,21 +292,31 @@ export class DistinctValues {
     n: number,
     slot: number,
   ): void {
-    const list = this.entryList as Entry[];
+    if (this.size === this.counts.length) this.growEntries();
+    const k = this.size++;
+    this.entryHash[k] = hash;
+    this.entryValue[k] = canonicalValue;
     // A canonical number's text is String(value) (dataType.isCanonical): no bytes kept, and
     // callers with canonical numbers need not keep the text's range.
-    const bytes = canonicalValue === canonicalValue ? null : buf.slice(start, end);
-    list.push({ bytes, hash, canonicalValue });
-    if (list.length > this.counts.length) {
-      const counts = new Float64Array(this.counts.length * 2);
-      counts.set(this.counts);
-      this.counts = counts;
-    }
-    this.counts[list.length - 1] = n;
-    this.slots[slot] = list.length;
+    this.entryBytes.push(canonicalValue === canonicalValue ? null : buf.slice(start, end));
+    this.counts[k] = n;
+    this.slots[slot] = this.size;
     this.slotValue[slot] = canonicalValue;
-    if (list.length > EXACT_DISTINCT_LIMIT) this.switchToEstimate();
-    else if (list.length * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+    if (this.size > EXACT_DISTINCT_LIMIT) this.switchToEstimate();
+    else if (this.size * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+  }
+
+  private growEntries(): void {
+    const capacity = this.counts.length * 2;
+    const counts = new Float64Array(capacity);
+    counts.set(this.counts);
+    this.counts = counts;
+    const hashes = new Uint32Array(capacity);
+    hashes.set(this.entryHash);
+    this.entryHash = hashes;
+    const values = new Float64Array(capacity);
+    values.set(this.entryValue);
+    this.entryValue = values;
   }
 
   private rememberSmallInt(small: number, ref: number): void {
@@ -311,29 +325,31 @@ export class DistinctValues {
   }
 
   private rehash(size: number): void {
-    const list = this.entryList as Entry[];
     const slots = new Int32Array(size);
     const slotValue = new Float64Array(size).fill(NaN);
     const mask = size - 1;
-    for (let k = 0; k < list.length; k++) {
-      let i = list[k].hash & mask;
+    for (let k = 0; k < this.size; k++) {
+      let i = this.entryHash[k] & mask;
       while (slots[i] !== 0) i = (i + 1) & mask;
       slots[i] = k + 1;
-      slotValue[i] = list[k].canonicalValue;
+      slotValue[i] = this.entryValue[k];
     }
     this.slots = slots;
     this.slotValue = slotValue;
   }
 
   private switchToEstimate(): void {
-    const list = this.entryList;
     this.hll = new Uint8Array(HLL_M);
-    this.entryList = null;
+    for (let k = 0; k < this.size; k++) this.hllAdd(this.entryHash[k]);
+    this.exact = false;
+    this.size = 0;
     this.smallInts = null;
     this.slots = new Int32Array(0);
     this.slotValue = new Float64Array(0);
     this.counts = new Float64Array(0);
-    if (list) for (const e of list) this.hllAdd(e.hash);
+    this.entryHash = new Uint32Array(0);
+    this.entryValue = new Float64Array(0);
+    this.entryBytes = [];
   }
 
   /** `hash` is already mixed (hashBytes and hashDouble end with fmix32). */
@@ -347,7 +363,7 @@ export class DistinctValues {
 
   /** Exact distinct count, or the HyperLogLog estimate. */
   count(): number {
-    if (this.entryList !== null) return this.entryList.length;
+    if (this.exact) return this.size;
     const registers = this.hll as Uint8Array;
     let sum = 0;
     let zeros = 0;
@@ -370,26 +386,25 @@ export class DistinctValues {
 
   /** Every value with its count, when still exact; undefined after switching to the estimate. */
   entries(): Array<{ value: string; count: number }> | undefined {
-    const list = this.entryList;
-    if (list === null) return undefined;
-    return list.map((e, k) => ({
-      value: e.bytes === null ? String(e.canonicalValue) : Buffer.from(e.bytes).toString("utf8"),
+    if (!this.exact) return undefined;
+    return this.entryBytes.map((bytes, k) => ({
+      value: bytes === null ? String(this.entryValue[k]) : Buffer.from(bytes).toString("utf8"),
       count: this.counts[k],
     }));
   }
 
   merge(other: DistinctValues): this {
-    const list = other.entryList;
-    if (list !== null) {
-      for (let k = 0; k < list.length; k++) {
-        const e = list[k];
-        if (this.entryList === null) this.hllAdd(e.hash);
-        else if (e.bytes === null) this.countCanonical(e.canonicalValue, e.hash, other.counts[k]);
-        else this.addCounted(e.bytes, 0, e.bytes.length, e.hash, NaN, other.counts[k]);
+    if (other.exact) {
+      for (let k = 0; k < other.size; k++) {
+        const hash = other.entryHash[k];
+        const bytes = other.entryBytes[k];
+        if (!this.exact) this.hllAdd(hash);
+        else if (bytes === null) this.countCanonical(other.entryValue[k], hash, other.counts[k]);
+        else this.addCounted(bytes, 0, bytes.length, hash, NaN, other.counts[k]);
       }
       return this;
     }
-    if (this.entryList !== null) this.switchToEstimate();
+    if (this.exact) this.switchToEstimate();
     const mine = this.hll as Uint8Array;
     const theirs = other.hll as Uint8Array;
     for (let i = 0; i < HLL_M; i++) if (theirs[i] > mine[i]) mine[i] = theirs[i];
