@@ -181,12 +181,9 @@ export class CsvScanner {
       }
       const block = fastPathFits ? (this.block ?? this.startBlock()) : null;
       if (block !== null && profile.columns.length === block.width) {
-        const next = scanNumericRow(buf, pos, end, block);
-        if (next >= 0) {
+        const next = this.scanNumericRows(buf, pos, end, block);
+        if (next !== pos) {
           pos = next;
-          this.line++;
-          this.fastRows++;
-          if (block.full) block.flushInto(profile, buf);
           continue;
         }
         block.flushInto(profile, buf); // keep each column's values in row order
@@ -194,6 +191,27 @@ export class CsvScanner {
       }
       pos = this.parseRow(buf, pos, end);
     }
+  }
+
+  /**
+   * Take rows through the fast path while they are plain numbers; returns the position after
+   * the last one taken (`pos` itself when the first is not). Stops before a line that starts
+   * with a line end (blank lines are counted by scanRows).
+   */
+  private scanNumericRows(buf: Buffer, pos: number, end: number, block: NumericBlock): number {
+    let rows = 0;
+    while (pos < end) {
+      const b = buf[pos];
+      if (b === LF || b === CR) break;
+      const next = scanNumericRow(buf, pos, end, block);
+      if (next < 0) break;
+      pos = next;
+      rows++;
+      if (block.rows === block.rowCapacity) block.flushInto(this.profile, buf);
+    }
+    this.line += rows;
+    this.fastRows += rows;
+    return pos;
   }
 
   /** The fast path's block, once the schema's width is known (null: general path only). */

@@ -48,10 +48,6 @@ export class NumericBlock {
     this.ends = new Int32Array(n);
   }
 
-  get full(): boolean {
-    return this.rows === this.rowCapacity;
-  }
-
   /**
    * Hand the filled rows to `profile` (whose columns 0..width-1 they fill exactly) and empty the
    * block. `buf` is the chunk the field ranges point into; it must still be the one scanned.
