@@ -7,49 +7,14 @@
  * run, and writes bench/results/analyzer.json plus a line in bench/results/SUMMARY.md.
  * Targets: >= 500k rows/s on one core, no slower than 2x DuckDB, memory flat.
  */
-import { createReadStream, createWriteStream, promises as fs, readFileSync } from "node:fs";
+import { createReadStream, promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { profileCsv, toStatistics } from "../helpers/analyzer";
+import { writeCreditCardCsv } from "./support/creditCardCsv";
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 const ROOT = path.resolve(__dirname, "..");
-
-/** mulberry32: small seeded PRNG so the generated file is the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-async function generate(file: string): Promise<number> {
-  const lines = readFileSync(path.join(ROOT, "data/credit_card_default.csv"), "utf8")
-    .trim()
-    .split("\n");
-  const header = lines[0].split(",").slice(1).join(",");
-  const rows = lines.slice(1).map((l) => l.slice(l.indexOf(",") + 1));
-  const random = rng(42);
-  const out = createWriteStream(file, { highWaterMark: 1 << 20 });
-  const write = (s: string): Promise<void> =>
-    out.write(s) ? Promise.resolve() : new Promise((r) => out.once("drain", () => r()));
-  await write(header + "\n");
-  let batch: string[] = [];
-  for (let i = 0; i < ROWS; i++) {
-    batch.push(rows[Math.floor(random() * rows.length)]);
-    if (batch.length === 10_000) {
-      await write(batch.join("\n") + "\n");
-      batch = [];
-    }
-  }
-  if (batch.length) await write(batch.join("\n") + "\n");
-  await new Promise<void>((r) => out.end(() => r()));
-  return (await fs.stat(file)).size;
-}
 
 async function timeDuckDb(file: string, threads: number | undefined): Promise<number> {
   // Loaded lazily: a devDependency with a native binary; the analyzer itself never needs it.
@@ -73,7 +38,7 @@ async function main(): Promise<void> {
   const file = path.join(dir, "credit_card_1m.csv");
   try {
     process.stdout.write(`generating ${ROWS} rows ... `);
-    const bytes = await generate(file);
+    const bytes = await writeCreditCardCsv(file, ROWS);
     console.log(`${(bytes / 1e6).toFixed(1)} MB`);
 
     // RSS sampled as the file streams through (the read stream's `data` events carry the
