@@ -57,7 +57,7 @@ export class CsvScanner {
   /**
    * Rows of plain numbers collected by the fast path (numericRow.ts), flushed into the profile
    * before any other row and before parseRows returns; null until the schema width is known,
-   * and for good once the fast path stops paying (see fastPathPays).
+   * and for good once the fast path stops paying (see missedFastPath).
    */
   private block: NumericBlock | null = null;
   private fastPathOff = false;
