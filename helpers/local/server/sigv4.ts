@@ -458,20 +458,12 @@ export function verifySigV4(
       { AWSAccessKeyId: accessKeyId },
     );
   }
-  return {
-    accessKeyId,
-    longDate: amzDate,
-    scope: `${shortDate}/${region}/${service}/aws4_request`,
-    region,
-    service,
-    signature: signature.toLowerCase(),
-    signingKey:
-      shortDate === signingShortDate
-        ? signingKey
-        : deriveSigningKey(credentials.secretAccessKey, shortDate, region, service),
-    payloadHash: declaredHash ?? bodyHash ?? EMPTY_SHA256,
-    presigned: false,
-  };
+  return verified(
+    { accessKeyId, amzDate, shortDate, region, service, signature },
+    { key: signingKey, shortDate: signingShortDate, secret: credentials.secretAccessKey },
+    declaredHash ?? bodyHash ?? EMPTY_SHA256,
+    false,
+  );
 }
 
 /** The longest validity AWS accepts for a presigned URL (7 days). */
@@ -602,6 +594,36 @@ function verifyPresigned(
       { AWSAccessKeyId: accessKeyId },
     );
   }
+  return verified(
+    { accessKeyId, amzDate, shortDate, region, service, signature },
+    { key: signingKey, shortDate: signingShortDate, secret: credentials.secretAccessKey },
+    payloadHash,
+    true,
+  );
+}
+
+/** The credential scope and signature a request presented, once they checked out. */
+interface PresentedSignature {
+  accessKeyId: string;
+  amzDate: string;
+  shortDate: string;
+  region: string;
+  service: string;
+  signature: string;
+}
+
+/**
+ * What both ways of authenticating (header and presigned URL) return: the scope as presented,
+ * and the signing key for the scope's date (the key the check derived when its date is the
+ * scope's, otherwise one derived for the scope's date).
+ */
+function verified(
+  presented: PresentedSignature,
+  signing: { key: Buffer; shortDate: string; secret: string },
+  payloadHash: string,
+  presigned: boolean,
+): VerifiedAuth {
+  const { accessKeyId, amzDate, shortDate, region, service, signature } = presented;
   return {
     accessKeyId,
     longDate: amzDate,
@@ -610,10 +632,10 @@ function verifyPresigned(
     service,
     signature: signature.toLowerCase(),
     signingKey:
-      shortDate === signingShortDate
-        ? signingKey
-        : deriveSigningKey(credentials.secretAccessKey, shortDate, region, service),
+      shortDate === signing.shortDate
+        ? signing.key
+        : deriveSigningKey(signing.secret, shortDate, region, service),
     payloadHash,
-    presigned: true,
+    presigned,
   };
 }
