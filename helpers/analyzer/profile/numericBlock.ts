@@ -78,7 +78,7 @@ export class NumericBlock {
       }
       columns[c].addNumericBlock(this, c * capacity, rows, buf);
     }
-    profile.countRegularRows(rows, this.width);
+    profile.countRows(rows, this.width);
     this.rows = 0;
     this.rowsNotAllIntegral = 0;
     this.rowsWithMissing = 0;

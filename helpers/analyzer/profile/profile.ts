@@ -139,16 +139,14 @@ export class Profile {
     for (let i = Math.min(filled, this.columns.length); i < this.columns.length; i++) {
       this.columns[i].addMissing();
     }
-    if (this.itemCount === 0 || width < this.report.minColumns) this.report.minColumns = width;
-    if (width > this.report.maxColumns) this.report.maxColumns = width;
-    this.itemCount++;
+    this.countRows(1, width);
   }
 
   /**
-   * Count `rows` rows of exactly `width` fields (the schema's width) whose fields were added
-   * to the columns already (NumericBlock.flushInto): endRow's bookkeeping for regular rows.
+   * Count `rows` finished rows of `width` fields whose fields are in the columns already (endRow,
+   * NumericBlock.flushInto): the row count and the narrowest / widest row.
    */
-  countRegularRows(rows: number, width: number): void {
+  countRows(rows: number, width: number): void {
     if (rows === 0) return;
     if (this.itemCount === 0 || width < this.report.minColumns) this.report.minColumns = width;
     if (width > this.report.maxColumns) this.report.maxColumns = width;
