@@ -10,6 +10,7 @@ export type { IterationInfo, TrainOptions } from "./train";
 export { Booster } from "./booster";
 export type { PredictOptions } from "./booster";
 export { RegTree } from "./tree";
+export { PackedForest } from "./packedForest";
 export { parseParams } from "./params";
 export type { TrainParams, Objective, EvalMetricName } from "./params";
 export type { ImportanceType } from "./importance";
