@@ -43,7 +43,28 @@ const NOT_LOCAL_TYPE = "application/x-recordio-protobuf";
 /** Python `float()` accepts these spellings (plus ints and decimals); JS `Number` accepts more. */
 const PYTHON_FLOAT = /^[+-]?((\d+\.?\d*|\.\d+)(e[+-]?\d+)?|inf|infinity|nan)$/i;
 
+/**
+ * True for `[+-]digits[.digits]` (at least one digit, nothing else): what a feature row holds
+ * almost always, and spelled the same by Python's float() and JavaScript's Number, so it needs
+ * neither trimming nor the pattern below.
+ */
+function isPlainDecimal(text: string): boolean {
+  const length = text.length;
+  let i = 0;
+  if (length > 0 && (text.charCodeAt(0) === 0x2d || text.charCodeAt(0) === 0x2b)) i = 1;
+  let digits = 0;
+  let dots = 0;
+  for (; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) digits++;
+    else if (c === 0x2e && dots === 0) dots = 1;
+    else return false;
+  }
+  return digits > 0;
+}
+
 function parseFloat32(text: string, row: number, column: number): number {
+  if (isPlainDecimal(text)) return Math.fround(Number(text));
   const field = text.trim();
   if (field === "") return NaN; // an empty field is a missing value (spec xgboost §5.1)
   if (!PYTHON_FLOAT.test(field)) {
@@ -82,19 +103,32 @@ function columnCountError(row: number, found: number, expected: number): Contain
   );
 }
 
+/** The non-blank lines of a text, without their line ends (`\n` or `\r\n`). */
+function nonBlankLines(text: string): string[] {
+  // One row per request is the common case: no split, filter or map to allocate for it.
+  const newline = text.indexOf("\n");
+  const lines = newline < 0 || newline === text.length - 1 ? [text] : text.split("\n");
+  const rows: string[] = [];
+  for (let line of lines) {
+    if (line.endsWith("\n")) line = line.slice(0, -1);
+    if (line.endsWith("\r")) line = line.slice(0, -1);
+    if (line.trim() !== "") rows.push(line);
+  }
+  return rows;
+}
+
 /** text/csv: one row per line, no header, no label. */
 export function parseCsvRows(text: string, numFeatures: number): DenseRows {
-  const lines = text.split("\n").map((line) => (line.endsWith("\r") ? line.slice(0, -1) : line));
-  const rows = lines.filter((line) => line.trim() !== "");
+  const rows = nonBlankLines(text);
   const delimiter = sniffDelimiter(rows[0] ?? "");
   const values = new Float32Array(rows.length * numFeatures);
-  rows.forEach((line, r) => {
-    const fields = line.split(delimiter);
+  for (let r = 0; r < rows.length; r++) {
+    const fields = rows[r].split(delimiter);
     if (fields.length !== numFeatures) throw columnCountError(r + 1, fields.length, numFeatures);
     for (let c = 0; c < numFeatures; c++) {
       values[r * numFeatures + c] = parseFloat32(fields[c], r + 1, c + 1);
     }
-  });
+  }
   return { values, nrow: rows.length, ncol: numFeatures };
 }
 
@@ -164,8 +198,9 @@ export function encodePredictions(predictions: ArrayLike<number>, type: string):
     const lines = values.map((p) => `{"score": ${pythonJsonFloat(p)}}\n`).join("");
     return { body: Buffer.from(lines), contentType: "application/jsonlines" };
   }
-  const lines = values.map((p) => `${pythonFloatRepr(p)}\n`).join("");
-  return { body: Buffer.from(lines), contentType: "text/csv; charset=utf-8" };
+  let lines = "";
+  for (const p of values) lines += `${pythonFloatRepr(p)}\n`;
+  return { body: Buffer.from(lines, "latin1"), contentType: "text/csv; charset=utf-8" };
 }
 
 /**

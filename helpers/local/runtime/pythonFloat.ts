@@ -12,6 +12,13 @@ export function pythonFloatRepr(value: number): string {
   if (value === Infinity) return "inf";
   if (value === -Infinity) return "-inf";
   if (value === 0) return Object.is(value, -0) ? "-0.0" : "0.0";
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1e-4 && magnitude < 1e16) {
+    // Decimal exponents -4..15: JavaScript prints the same shortest digits positionally (it does
+    // so down to 1e-7 and up to 1e21), only without Python's ".0" on whole numbers.
+    const text = String(value);
+    return Number.isInteger(value) ? `${text}.0` : text;
+  }
   // toExponential() without an argument gives the shortest round-trip digits: "d.ddde±x".
   const [mantissa, exponentText] = value.toExponential().split("e");
   const exponent = Number(exponentText);
@@ -20,8 +27,8 @@ export function pythonFloatRepr(value: number): string {
   const sign = negative ? "-" : "";
   if (exponent < -4 || exponent >= 16) {
     const fraction = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-    const magnitude = String(Math.abs(exponent)).padStart(2, "0");
-    return `${sign}${fraction}e${exponent < 0 ? "-" : "+"}${magnitude}`;
+    const exponentDigits = String(Math.abs(exponent)).padStart(2, "0");
+    return `${sign}${fraction}e${exponent < 0 ? "-" : "+"}${exponentDigits}`;
   }
   if (exponent < 0) {
     return `${sign}0.${"0".repeat(-exponent - 1)}${digits}`;
