@@ -18,6 +18,7 @@ import { authError, newRequestId, writeError, writeJson, type Protocol } from ".
 import {
   MAX_INVOCATION_PAYLOAD_BYTES,
   RUNTIME_INPUT_HEADERS,
+  type InvokeEndpointResult,
   type RuntimeService,
 } from "./runtime";
 import { AuthFailure, parseQuery, verifySigV4, type VerifiedAuth } from "./sigv4";
@@ -116,33 +117,84 @@ function asBuffer(bytes: Uint8Array | undefined): Buffer {
     : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+/** InvokeEndpoint's REST-JSON answer: the body as is, the output members as headers. */
+function writeInvocation(
+  res: http.ServerResponse,
+  output: InvokeEndpointResult,
+  requestId: string,
+): void {
+  const payload = asBuffer(output.Body as Uint8Array | undefined);
+  const headers: Record<string, string | number> = {
+    "Content-Type": output.ContentType ?? "application/json",
+    "Content-Length": payload.length,
+    "x-amzn-RequestId": requestId,
+  };
+  if (output.InvokedProductionVariant)
+    headers["x-Amzn-Invoked-Production-Variant"] = output.InvokedProductionVariant;
+  if (output.CustomAttributes)
+    headers["X-Amzn-SageMaker-Custom-Attributes"] = output.CustomAttributes;
+  if (output.NewSessionId) headers["X-Amzn-SageMaker-New-Session-Id"] = output.NewSessionId;
+  if (output.ClosedSessionId)
+    headers["X-Amzn-SageMaker-Closed-Session-Id"] = output.ClosedSessionId;
+  res.writeHead(200, headers);
+  res.end(payload);
+}
+
+/**
+ * Collects a whole (small) body, refusing more than `limit` bytes, and hands it to `done` or the
+ * failure to `failed`, exactly once (a stream error after the end is ignored, as a settled promise
+ * would ignore it). Callbacks, not a promise: the invocation path answers without a promise hop.
+ */
+function collectBody(
+  req: http.IncomingMessage,
+  limit: number,
+  tooLarge: () => AwsError,
+  done: (body: Buffer) => void,
+  failed: (error: unknown) => void,
+): void {
+  const declared = Number(header(req, "content-length") ?? "0");
+  if (declared > limit) {
+    failed(tooLarge());
+    return;
+  }
+  let first: Buffer | undefined;
+  let more: Buffer[] | undefined;
+  let size = 0;
+  let settled = false;
+  const fail = (error: unknown) => {
+    if (settled) return;
+    settled = true;
+    failed(error);
+  };
+  req.on("data", (chunk: Buffer) => {
+    if (settled) return;
+    size += chunk.length;
+    if (size > limit) {
+      req.resume();
+      fail(tooLarge());
+      return;
+    }
+    if (first === undefined) first = chunk;
+    else (more ??= [first]).push(chunk);
+  });
+  req.on("end", () => {
+    if (settled) return;
+    settled = true;
+    // A small body usually arrives in one chunk: no copy then.
+    done(more ? Buffer.concat(more) : (first ?? EMPTY_BODY));
+  });
+  req.on("error", fail);
+}
+
+const EMPTY_BODY = Buffer.alloc(0);
+
 /** Reads a whole (small) body, refusing more than `limit` bytes. */
 function readBody(
   req: http.IncomingMessage,
   limit: number,
   tooLarge: () => AwsError,
 ): Promise<Buffer> {
-  const declared = Number(header(req, "content-length") ?? "0");
-  if (declared > limit) {
-    return Promise.reject(tooLarge());
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners("data");
-        req.resume();
-        reject(tooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    // A small body usually arrives in one chunk: no copy then.
-    req.on("end", () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
+  return new Promise((resolve, reject) => collectBody(req, limit, tooLarge, resolve, reject));
 }
 
 export function createEdgeServer(options: EdgeOptions): http.Server {
@@ -225,14 +277,19 @@ export function createEdgeServer(options: EdgeOptions): http.Server {
     }
   }
 
-  async function handleRuntime(
+  /**
+   * InvokeEndpoint, the emulator's hottest path: answered from the body's `end` event without a
+   * promise hop unless the runtime itself answers with a promise (an endpoint being restored).
+   */
+  function handleRuntime(
     req: http.IncomingMessage,
     res: http.ServerResponse,
     rawPath: string,
     rawQuery: string,
     requestId: string,
-  ): Promise<void> {
-    const body = await readBody(
+    failed: (error: unknown) => void,
+  ): void {
+    collectBody(
       req,
       MAX_INVOCATION_PAYLOAD_BYTES,
       () =>
@@ -241,7 +298,26 @@ export function createEdgeServer(options: EdgeOptions): http.Server {
           `Request payload exceeds the maximum of ${MAX_INVOCATION_PAYLOAD_BYTES} bytes (6 MB) for InvokeEndpoint.`,
           413,
         ),
+      (body) => {
+        try {
+          const answer = invoke(req, rawPath, rawQuery, body);
+          if (isPromise(answer))
+            answer.then((output) => writeInvocation(res, output, requestId)).catch(failed);
+          else writeInvocation(res, answer, requestId);
+        } catch (error) {
+          failed(error);
+        }
+      },
+      failed,
     );
+  }
+
+  function invoke(
+    req: http.IncomingMessage,
+    rawPath: string,
+    rawQuery: string,
+    body: Buffer,
+  ): InvokeEndpointResult | Promise<InvokeEndpointResult> {
     authenticate(req, rawPath, rawQuery, body);
     const encodedName = RUNTIME_PATH.exec(rawPath)![1];
     let endpointName: string;
@@ -258,26 +334,7 @@ export function createEdgeServer(options: EdgeOptions): http.Server {
       const value = header(req, name);
       if (value !== undefined) input[member] = value;
     }
-    const answer = options.runtime.invokeEndpoint(
-      input as { EndpointName: string; Body: Uint8Array },
-    );
-    // Most invocations are answered synchronously; awaiting them anyway would cost a promise hop.
-    const output = isPromise(answer) ? await answer : answer;
-    const payload = asBuffer(output.Body as Uint8Array | undefined);
-    const headers: Record<string, string | number> = {
-      "Content-Type": output.ContentType ?? "application/json",
-      "Content-Length": payload.length,
-      "x-amzn-RequestId": requestId,
-    };
-    if (output.InvokedProductionVariant)
-      headers["x-Amzn-Invoked-Production-Variant"] = output.InvokedProductionVariant;
-    if (output.CustomAttributes)
-      headers["X-Amzn-SageMaker-Custom-Attributes"] = output.CustomAttributes;
-    if (output.NewSessionId) headers["X-Amzn-SageMaker-New-Session-Id"] = output.NewSessionId;
-    if (output.ClosedSessionId)
-      headers["X-Amzn-SageMaker-Closed-Session-Id"] = output.ClosedSessionId;
-    res.writeHead(200, headers);
-    res.end(payload);
+    return options.runtime.invokeEndpoint(input as { EndpointName: string; Body: Uint8Array });
   }
 
   async function handleS3(
@@ -327,61 +384,88 @@ export function createEdgeServer(options: EdgeOptions): http.Server {
     );
   }
 
-  const server = http.createServer(async (req, res) => {
+  /** Encodes a failure in the route's protocol; only a non-AwsError is a 500 (and logged). */
+  function answerFailure(
+    caught: unknown,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    protocol: Protocol,
+    rawPath: string,
+    requestId: string,
+  ): void {
+    let error: AwsError;
+    if (caught instanceof AwsError) {
+      error = caught;
+    } else if (caught instanceof AuthFailure) {
+      error = authError(protocol, caught);
+    } else {
+      log(
+        `local-aws: ${req.method} ${req.url} failed: ${(caught as Error)?.stack ?? String(caught)}`,
+      );
+      error =
+        protocol === "s3"
+          ? new AwsError(
+              "InternalError",
+              "We encountered an internal error. Please try again.",
+              500,
+            )
+          : new AwsError(
+              "InternalFailure",
+              "The request processing has failed because of an unknown error.",
+              500,
+            );
+    }
+    // Let the rest of an unread request body drain so the connection can be reused.
+    if (!req.complete) req.resume();
+    writeError(protocol, res, error, requestId, {
+      head: req.method === "HEAD",
+      resource: protocol === "s3" ? safeDecode(rawPath) : undefined,
+    });
+  }
+
+  /** Every route but InvokeEndpoint's (handleRuntime answers that one without a promise). */
+  async function handle(
+    current: Route,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    rawPath: string,
+    rawQuery: string,
+    requestId: string,
+  ): Promise<void> {
+    switch (current.kind) {
+      case "health":
+        writeJson(res, 200, options.health(), requestId);
+        return;
+      case "local":
+        await handleLocal(req, res, rawPath, rawQuery, requestId);
+        return;
+      case "json":
+        await handleJson(req, res, rawPath, rawQuery, requestId);
+        return;
+      case "s3":
+        await handleS3(req, res, rawPath, rawQuery, requestId);
+        return;
+    }
+  }
+
+  const server = http.createServer((req, res) => {
     const requestId = newRequestId();
     const rawUrl = req.url ?? "/";
     const questionMark = rawUrl.indexOf("?");
     const rawPath = questionMark < 0 ? rawUrl : rawUrl.slice(0, questionMark);
     const rawQuery = questionMark < 0 ? "" : rawUrl.slice(questionMark + 1);
     let current: Route = { protocol: "json", kind: "json" };
+    const failed = (caught: unknown) =>
+      answerFailure(caught, req, res, current.protocol, rawPath, requestId);
     try {
       current = route(req, rawPath, rawQuery);
-      switch (current.kind) {
-        case "health":
-          writeJson(res, 200, options.health(), requestId);
-          return;
-        case "local":
-          await handleLocal(req, res, rawPath, rawQuery, requestId);
-          return;
-        case "json":
-          await handleJson(req, res, rawPath, rawQuery, requestId);
-          return;
-        case "runtime":
-          await handleRuntime(req, res, rawPath, rawQuery, requestId);
-          return;
-        case "s3":
-          await handleS3(req, res, rawPath, rawQuery, requestId);
-          return;
+      if (current.kind === "runtime") {
+        handleRuntime(req, res, rawPath, rawQuery, requestId, failed);
+      } else {
+        handle(current, req, res, rawPath, rawQuery, requestId).catch(failed);
       }
     } catch (caught) {
-      let error: AwsError;
-      if (caught instanceof AwsError) {
-        error = caught;
-      } else if (caught instanceof AuthFailure) {
-        error = authError(current.protocol, caught);
-      } else {
-        log(
-          `local-aws: ${req.method} ${rawUrl} failed: ${(caught as Error)?.stack ?? String(caught)}`,
-        );
-        error =
-          current.protocol === "s3"
-            ? new AwsError(
-                "InternalError",
-                "We encountered an internal error. Please try again.",
-                500,
-              )
-            : new AwsError(
-                "InternalFailure",
-                "The request processing has failed because of an unknown error.",
-                500,
-              );
-      }
-      // Let the rest of an unread request body drain so the connection can be reused.
-      if (!req.complete) req.resume();
-      writeError(current.protocol, res, error, requestId, {
-        head: req.method === "HEAD",
-        resource: current.protocol === "s3" ? safeDecode(rawPath) : undefined,
-      });
+      failed(caught);
     }
   });
   // Unparseable HTTP (bad request line, oversized headers): answer 400 instead of dropping.
