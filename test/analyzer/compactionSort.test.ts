@@ -1,11 +1,13 @@
 import {
   selectEveryOther,
   selectFewDistinct,
+  selectSmallIntRange,
   sortDoubles,
 } from "../../helpers/analyzer/profile/compactionSort";
 
 /**
- * Every method compactionSort picks (few-distinct counting, merging sorted runs, the int32
+ * Every method compactionSort picks (direct counting of a small integer window, few-distinct
+ * counting, merging sorted runs, the int32
  * radix sort, the general double radix sort) must give exactly what Float64Array.prototype.sort
  * gives, -0 and NaN included.
  */
@@ -59,7 +61,24 @@ const cases: Array<[string, number[]]> = [
   ["int range just under 2^22", [...ints(2048, 0, 4_194_303), 0, 4_194_303]],
   ["int range 2^22", [...ints(2048, 5, 4_194_309), 5, 4_194_310]],
   ["int range < 2^25", ints(2050, -9_000_000, 20_000_000)],
+  // selectSmallIntRange's window: [floor(first) - 2048, floor(first) + 2048).
+  ["window edges", [0, ...ints(1000, -2048, 2047), -2048, 2047, ...ints(1000, -5, 5)]],
+  ["just past the window", [0, ...ints(1000, -2048, 2047), 2048, ...ints(1000, -5, 5)]],
+  ["just below the window", [0.5, ...ints(1000, -2048, 2047), -2049, ...ints(1000, -5, 5)]],
+  ["a fraction that rounds away", [0, ...ints(1000, -5, 5), 1e-20, ...ints(1000, -5, 5)]],
+  ["fraction first", [2.5, ...ints(2049, -5, 5)]],
+  ["huge first", [2 ** 40, ...ints(2049, -5, 5)]],
 ];
+
+/** Whether selectSmallIntRange applies: integers (not -0) within the window around the first. */
+function fitsSmallWindow(values: number[]): boolean {
+  const first = values[0];
+  if (!(Math.abs(first) < 2 ** 31)) return false;
+  const base = Math.floor(first) - 2048;
+  return values.every(
+    (v) => Number.isInteger(v) && !Object.is(v, -0) && v - base >= 0 && v - base < 4096,
+  );
+}
 
 function expectSameDoubles(actual: ArrayLike<number>, expected: ArrayLike<number>): void {
   expect(actual.length).toBe(expected.length);
@@ -84,6 +103,25 @@ describe("compaction sort methods", () => {
     for (const offset of [0, 1]) {
       const out = new Float64Array(len / 2 + 3).fill(-7);
       selectEveryOther(Float64Array.from(values), len, offset, out);
+      expectSameDoubles(
+        out.subarray(0, len / 2),
+        sorted.filter((_, i) => i % 2 === offset),
+      );
+      expect(Array.from(out.subarray(len / 2))).toEqual([-7, -7, -7]);
+    }
+  });
+
+  it.each(cases)("selectSmallIntRange (when it applies): %s", (_, values) => {
+    const len = values.length - (values.length % 2);
+    const sorted = Float64Array.from(values.slice(0, len)).sort();
+    for (const offset of [0, 1]) {
+      const out = new Float64Array(len / 2 + 3).fill(-7);
+      const counted = selectSmallIntRange(Float64Array.from(values), len, offset, out);
+      expect(counted).toBe(fitsSmallWindow(values.slice(0, len)));
+      if (!counted) {
+        expect(Array.from(out)).toEqual(new Array(len / 2 + 3).fill(-7));
+        continue;
+      }
       expectSameDoubles(
         out.subarray(0, len / 2),
         sorted.filter((_, i) => i % 2 === offset),
