@@ -1,20 +1,9 @@
 /** The analyzer benches' input: a large CSV with the credit-card schema, the same bytes every run. */
 import { createWriteStream, promises as fs, readFileSync } from "node:fs";
 import * as path from "node:path";
+import { seededRandom } from "../../helpers/random";
 
 const ROOT = path.resolve(__dirname, "../..");
-
-/** mulberry32: small seeded PRNG so the generated file is the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Write `rows` rows with the credit-card schema (24 numeric columns: the data set without ID),
@@ -26,7 +15,7 @@ export async function writeCreditCardCsv(file: string, rows: number): Promise<nu
     .split("\n");
   const header = lines[0].split(",").slice(1).join(",");
   const source = lines.slice(1).map((l) => l.slice(l.indexOf(",") + 1));
-  const random = rng(42);
+  const random = seededRandom(42);
   const out = createWriteStream(file, { highWaterMark: 1 << 20 });
   const write = (s: string): Promise<void> =>
     out.write(s) ? Promise.resolve() : new Promise((r) => out.once("drain", () => r()));

@@ -4,19 +4,8 @@
  * values equal to a threshold going right, logistic and identity objectives.
  */
 import { Booster, DMatrix, PackedForest } from "../../helpers/xgboost";
+import { seededRandom } from "../../helpers/random";
 import { creditData, loadFixture } from "./fixtures";
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be reproduced. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Rows whose values are the model's own thresholds (ties decide `<` against `<=`), a value just
@@ -32,7 +21,7 @@ function edgeRows(booster: Booster, nrow: number, seed: number): Float32Array {
       }
     }
   }
-  const draw = random(seed);
+  const draw = seededRandom(seed);
   const rows = new Float32Array(nrow * ncol);
   for (let i = 0; i < rows.length; i++) {
     const own = thresholds[i % ncol];
