@@ -99,7 +99,7 @@ const smallCounts = new Int32Array(SMALL_RANGE);
  * Same output as "sort items[0, n) ascending, take every other item from `offset`", by direct
  * counting when every value is an integer within SMALL_RANGE / 2 of the first (ages, codes,
  * flags, months of delay: most few-valued tabular columns): an array index per item where
- * selectFewDistinct hashes both words of every double (measured ~3x cheaper per item). Returns
+ * selectFewDistinct hashes both words of every double (15-35 % cheaper per compaction). Returns
  * false, having written nothing, as soon as a value does not fit (a fraction, -0, NaN, a value
  * outside the window): wide columns give up within their first few items.
  */
@@ -238,9 +238,10 @@ function sortScanned(items: Float64Array, n: number): Float64Array {
 /**
  * The whole selection step: out[j] = (items[0, n) sorted ascending)[offset + 2j], for every j
  * with offset + 2j < n, as Float64Array sort would order them. Counting first (integers in a
- * small window, then few distinct values), then by the buffer's shape: already sorted, a few sorted runs (merged), int32 values
- * (radix-selected: keys sorted, the output read straight from them), anything else sorted by
- * sortDoubles. items[0, n) is used as scratch (the compaction consumes it).
+ * small window, then few distinct values), then by the buffer's shape: already sorted, a few
+ * sorted runs (merged), int32 values (radix-selected: keys sorted, the output read straight from
+ * them), anything else sorted by sortDoubles. items[0, n) is used as scratch (the compaction
+ * consumes it).
  */
 export function selectEveryOther(
   items: Float64Array,
