@@ -2,11 +2,12 @@
  * A model's trees packed for serving: every node of every tree in one buffer, one 16-byte record
  * per node, the way XGBoost lays out its own RegTree::Node (src/tree/model.h: children, split
  * index with the default direction in its top bit, and the split condition sharing its slot with
- * the leaf value). predictor.ts walks a tree's separate typed arrays, five reads from five places per node;
- * an endpoint answering one row at a time between HTTP requests finds those cold, and a node read
- * from one cache line is what makes single-row serving cheap. The arithmetic is predictor.ts's
- * exactly (float32 thresholds, `x < threshold` left, NaN by default direction, the margin rounded
- * to float32 after each tree); test/xgboost/packedForest.test.ts holds the two to the same bits.
+ * the leaf value). predictor.ts walks a tree's separate typed arrays, five reads from five places
+ * per node; an endpoint answering one row at a time between HTTP requests finds those cold, and a
+ * node read from one cache line is what makes single-row serving cheap. The arithmetic is
+ * predictor.ts's exactly (float32 thresholds, `x < threshold` left, NaN by default direction, the
+ * margin rounded to float32 after each tree); test/xgboost/packedForest.test.ts holds the two to
+ * the same bits.
  */
 import { baseMargin, transform } from "./objective";
 import type { Objective } from "./params";
