@@ -33,9 +33,17 @@ export interface DenseRows {
 /** `text/CSV; charset=utf-8` -> `text/csv` (media type before `;`, lower case). */
 export function mediaType(contentType: string | undefined): string | undefined {
   if (contentType === undefined) return undefined;
-  const type = contentType.split(";")[0].trim().toLowerCase();
+  // Every invocation asks twice (Content-Type, Accept), and clients send the same few headers.
+  let type = mediaTypes.get(contentType);
+  if (type === undefined) {
+    type = contentType.split(";")[0].trim().toLowerCase();
+    if (mediaTypes.size >= 64) mediaTypes.clear();
+    mediaTypes.set(contentType, type);
+  }
   return type === "" ? undefined : type;
 }
+
+const mediaTypes = new Map<string, string>();
 
 const REQUEST_TYPES = ["text/csv", "text/libsvm"];
 const NOT_LOCAL_TYPE = "application/x-recordio-protobuf";
@@ -189,17 +197,16 @@ export function responseType(accept: string | undefined): string {
 
 /** Encodes predictions as the 1.7-1 container does (§11, "Not confirmed" 18 for CSV). */
 export function encodePredictions(predictions: ArrayLike<number>, type: string): ContainerAnswer {
-  const values = Array.from(predictions);
   if (type === "application/json") {
-    const items = values.map((p) => `{"score": ${pythonJsonFloat(p)}}`).join(", ");
+    const items = Array.from(predictions, (p) => `{"score": ${pythonJsonFloat(p)}}`).join(", ");
     return { body: Buffer.from(`{"predictions": [${items}]}`), contentType: "application/json" };
   }
   if (type === "application/jsonlines") {
-    const lines = values.map((p) => `{"score": ${pythonJsonFloat(p)}}\n`).join("");
+    const lines = Array.from(predictions, (p) => `{"score": ${pythonJsonFloat(p)}}\n`).join("");
     return { body: Buffer.from(lines), contentType: "application/jsonlines" };
   }
   let lines = "";
-  for (const p of values) lines += `${pythonFloatRepr(p)}\n`;
+  for (let i = 0; i < predictions.length; i++) lines += `${pythonFloatRepr(predictions[i])}\n`;
   return { body: Buffer.from(lines, "latin1"), contentType: "text/csv; charset=utf-8" };
 }
 
@@ -208,8 +215,10 @@ export function encodePredictions(predictions: ArrayLike<number>, type: string):
  * unless `missing` is inf, and the container builds its DMatrix with the default missing (NaN).
  */
 function rejectInfinity(rows: DenseRows): void {
-  const at = rows.values.findIndex((value) => value === Infinity || value === -Infinity);
-  if (at < 0) return;
+  const values = rows.values;
+  let at = 0;
+  while (at < values.length && values[at] !== Infinity && values[at] !== -Infinity) at++;
+  if (at === values.length) return;
   throw new ContainerError(
     400,
     "Check failed: valid: Input data contains `inf` or a value too large, while `missing` is not " +
@@ -243,8 +252,6 @@ export function serveInvocation(
     throw new ContainerError(500, `Prediction failed: ${(error as Error).message}`);
   }
   // The container predicts float32 and Python widens each value to double (§11).
-  return encodePredictions(
-    Array.from(predictions, (p) => Math.fround(p)),
-    type,
-  );
+  for (let i = 0; i < predictions.length; i++) predictions[i] = Math.fround(predictions[i]);
+  return encodePredictions(predictions, type);
 }
