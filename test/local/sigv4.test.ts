@@ -213,6 +213,57 @@ describe("header signatures made by @smithy/signature-v4 verify", () => {
     ).toBe("signatureMismatch");
   });
 
+  test("signing keys are kept per secret, date, region and service", async () => {
+    // Each request differs from the one before in exactly one of them: a signing key kept for
+    // the previous request must never verify the next one.
+    const otherSecret = "another-secret-000000000000000000000000";
+    const base = {
+      secret: CREDENTIALS.secretAccessKey,
+      service: "sagemaker",
+      region: REGION,
+      date: NOW,
+    };
+    const variants = [
+      { ...base, secret: otherSecret },
+      { ...base, service: "codecommit" },
+      { ...base, region: "us-west-2" },
+      { ...base, date: new Date("2026-03-05T00:01:00Z") },
+    ];
+    const sequence = [base, ...variants.flatMap((v) => [v, base])];
+    for (const v of sequence) {
+      const signed = await new SignatureV4({
+        credentials: { accessKeyId: CREDENTIALS.accessKeyId, secretAccessKey: v.secret },
+        region: v.region,
+        service: v.service,
+        sha256: NodeSha256,
+        uriEscapePath: true,
+        applyChecksum: false,
+      }).sign(
+        {
+          method: "POST",
+          protocol: "http:",
+          hostname: "127.0.0.1",
+          port: 4566,
+          path: "/",
+          headers: { host: "127.0.0.1:4566", "content-type": "application/x-amz-json-1.1" },
+          body: "{}",
+        },
+        { signingDate: v.date },
+      );
+      const request: IncomingSignedRequest = {
+        method: "POST",
+        rawPath: "/",
+        rawQuery: "",
+        headers: lowerCaseHeaders(signed.headers),
+        body: Buffer.from("{}"),
+      };
+      const own = { accessKeyId: CREDENTIALS.accessKeyId, secretAccessKey: v.secret };
+      expect(verifySigV4(request, own, v.date).scope).toBe(
+        `${v.date.toISOString().slice(0, 10).replace(/-/g, "")}/${v.region}/${v.service}/aws4_request`,
+      );
+    }
+  });
+
   test("the 15-minute skew holds on both sides", async () => {
     const signed = await signer("sagemaker").sign(
       {

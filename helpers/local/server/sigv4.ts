@@ -186,6 +186,8 @@ const sha256Hex: (data: string | Buffer) => string =
  */
 const signingKeys = new Map<string, Buffer>();
 const MAX_SIGNING_KEYS = 64;
+let lastSigningKey:
+  { shortDate: string; region: string; service: string; secret: string; key: Buffer } | undefined;
 
 export function deriveSigningKey(
   secret: string,
@@ -193,14 +195,28 @@ export function deriveSigningKey(
   region: string,
   service: string,
 ): Buffer {
+  const last = lastSigningKey;
+  if (
+    last !== undefined &&
+    last.shortDate === shortDate &&
+    last.service === service &&
+    last.region === region &&
+    last.secret === secret
+  ) {
+    return last.key; // the usual case: the same client, day and service as the request before
+  }
   const cacheKey = `${shortDate}\n${region}\n${service}\n${secret}`;
   const cached = signingKeys.get(cacheKey);
-  if (cached) return cached;
+  if (cached) {
+    lastSigningKey = { shortDate, region, service, secret, key: cached };
+    return cached;
+  }
   const hmac = (key: string | Buffer, data: string): Buffer =>
     crypto.createHmac("sha256", key).update(data).digest();
   const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, shortDate), region), service), "aws4_request");
   if (signingKeys.size >= MAX_SIGNING_KEYS) signingKeys.clear(); // dates roll over: stay bounded
   signingKeys.set(cacheKey, key);
+  lastSigningKey = { shortDate, region, service, secret, key };
   return key;
 }
 
