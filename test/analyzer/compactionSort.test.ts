@@ -89,6 +89,37 @@ function expectSameDoubles(actual: ArrayLike<number>, expected: ArrayLike<number
   }
 }
 
+type Select = (
+  items: Float64Array,
+  len: number,
+  offset: number,
+  out: Float64Array,
+) => boolean | void;
+
+/**
+ * Runs a selection method over the even-length prefix of `values` for both offsets: when it
+ * applies, its output must be every other item of the builtin sort and nothing past it written;
+ * when it does not (it returns false), it must have written nothing at all.
+ */
+function expectSelection(values: number[], select: Select, applies: boolean): void {
+  const len = values.length - (values.length % 2);
+  const sorted = Float64Array.from(values.slice(0, len)).sort();
+  for (const offset of [0, 1]) {
+    const out = new Float64Array(len / 2 + 3).fill(-7);
+    const selected = select(Float64Array.from(values), len, offset, out) !== false;
+    expect(selected).toBe(applies);
+    if (!selected) {
+      expect(Array.from(out)).toEqual(new Array(len / 2 + 3).fill(-7));
+      continue;
+    }
+    expectSameDoubles(
+      out.subarray(0, len / 2),
+      sorted.filter((_, i) => i % 2 === offset),
+    );
+    expect(Array.from(out.subarray(len / 2))).toEqual([-7, -7, -7]);
+  }
+}
+
 describe("compaction sort methods", () => {
   it.each(cases)("sortDoubles: %s", (_, values) => {
     const items = new Float64Array([...values, 12345.5]); // a tail item past n stays untouched
@@ -98,53 +129,18 @@ describe("compaction sort methods", () => {
   });
 
   it.each(cases)("selectEveryOther: %s", (_, values) => {
-    const len = values.length - (values.length % 2);
-    const sorted = Float64Array.from(values.slice(0, len)).sort();
-    for (const offset of [0, 1]) {
-      const out = new Float64Array(len / 2 + 3).fill(-7);
-      selectEveryOther(Float64Array.from(values), len, offset, out);
-      expectSameDoubles(
-        out.subarray(0, len / 2),
-        sorted.filter((_, i) => i % 2 === offset),
-      );
-      expect(Array.from(out.subarray(len / 2))).toEqual([-7, -7, -7]);
-    }
+    expectSelection(values, selectEveryOther, true);
   });
 
   it.each(cases)("selectSmallIntRange (when it applies): %s", (_, values) => {
     const len = values.length - (values.length % 2);
-    const sorted = Float64Array.from(values.slice(0, len)).sort();
-    for (const offset of [0, 1]) {
-      const out = new Float64Array(len / 2 + 3).fill(-7);
-      const counted = selectSmallIntRange(Float64Array.from(values), len, offset, out);
-      expect(counted).toBe(fitsSmallWindow(values.slice(0, len)));
-      if (!counted) {
-        expect(Array.from(out)).toEqual(new Array(len / 2 + 3).fill(-7));
-        continue;
-      }
-      expectSameDoubles(
-        out.subarray(0, len / 2),
-        sorted.filter((_, i) => i % 2 === offset),
-      );
-      expect(Array.from(out.subarray(len / 2))).toEqual([-7, -7, -7]);
-    }
+    expectSelection(values, selectSmallIntRange, fitsSmallWindow(values.slice(0, len)));
   });
 
   it.each(cases)("selectFewDistinct (when it applies): %s", (_, values) => {
-    const len = values.length - (values.length % 2);
-    const sorted = Float64Array.from(values.slice(0, len)).sort();
-    const distinct = new Set(values.slice(0, len).map((v) => (Object.is(v, -0) ? "-0" : v)));
-    const hasNaN = values.slice(0, len).some((v) => v !== v);
-    for (const offset of [0, 1]) {
-      const out = new Float64Array(len / 2 + 3).fill(-7);
-      const counted = selectFewDistinct(Float64Array.from(values), len, offset, out);
-      expect(counted).toBe(distinct.size <= 128 && !hasNaN);
-      if (!counted) continue;
-      expectSameDoubles(
-        out.subarray(0, len / 2),
-        sorted.filter((_, i) => i % 2 === offset),
-      );
-      expect(Array.from(out.subarray(len / 2))).toEqual([-7, -7, -7]);
-    }
+    const even = values.slice(0, values.length - (values.length % 2));
+    const distinct = new Set(even.map((v) => (Object.is(v, -0) ? "-0" : v)));
+    const hasNaN = even.some((v) => v !== v);
+    expectSelection(values, selectFewDistinct, distinct.size <= 128 && !hasNaN);
   });
 });
