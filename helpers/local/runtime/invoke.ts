@@ -10,7 +10,11 @@
 import { randomUUID } from "node:crypto";
 import type { InvokeEndpointCommandInput } from "@aws-sdk/client-sagemaker-runtime";
 import { AwsError, type ServiceContext } from "../context";
-import { MAX_INVOCATION_PAYLOAD_BYTES, type InvokeEndpointResult } from "../server/runtime";
+import {
+  isPromise,
+  MAX_INVOCATION_PAYLOAD_BYTES,
+  type InvokeEndpointResult,
+} from "../server/runtime";
 import { captureRecordLine, type CaptureSettings } from "./capture/record";
 import type { CaptureTarget } from "./capture/writer";
 import { ContainerError, serveInvocation } from "./container";
@@ -145,11 +149,6 @@ function asBuffer(body: InvokeEndpointCommandInput["Body"]): Buffer {
 }
 
 const EMPTY = Buffer.alloc(0);
-
-/** By shape, not instanceof: promises made in another realm (a jest or tslab sandbox) count. */
-function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as Promise<T> | undefined)?.then === "function";
-}
 
 /**
  * Answers synchronously unless the endpoint is still being restored after a restart: nothing on

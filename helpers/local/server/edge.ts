@@ -18,6 +18,7 @@ import { authError, newRequestId, writeError, writeJson, type Protocol } from ".
 import {
   MAX_INVOCATION_PAYLOAD_BYTES,
   RUNTIME_INPUT_HEADERS,
+  isPromise,
   type InvokeEndpointResult,
   type RuntimeService,
 } from "./runtime";
@@ -103,11 +104,6 @@ function route(req: http.IncomingMessage, rawPath: string, rawQuery: string): Ro
 }
 
 const RUNTIME_INPUT_MEMBERS = Object.entries(RUNTIME_INPUT_HEADERS);
-
-/** By shape, not instanceof: promises made in another realm (a jest or tslab sandbox) count. */
-function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as Promise<T> | undefined)?.then === "function";
-}
 
 /** Bytes as a Buffer without copying them. */
 function asBuffer(bytes: Uint8Array | undefined): Buffer {

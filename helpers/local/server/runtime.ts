@@ -24,6 +24,15 @@ export interface RuntimeService {
   close?(): Promise<void>;
 }
 
+/**
+ * Whether a runtime step that usually answers synchronously (an invocation, an endpoint's
+ * deployment) answered with a promise. By shape, not instanceof: promises made in another realm
+ * (a jest or tslab sandbox) count.
+ */
+export function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as Promise<T> | undefined)?.then === "function";
+}
+
 /** SageMaker's limit on an InvokeEndpoint request payload (6 MB). */
 export const MAX_INVOCATION_PAYLOAD_BYTES = 6 * 1024 * 1024;
 
