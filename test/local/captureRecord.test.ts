@@ -10,15 +10,10 @@ import {
   type CapturedInvocation,
   type CaptureSettings,
 } from "../../helpers/local/runtime/capture/record";
+import { CAPTURE_SETTINGS } from "./runtime.fixtures";
 
 const SETTINGS: CaptureSettings = {
-  enabled: true,
-  samplingPercentage: 100,
-  bucket: "bucket",
-  prefix: "datacapture",
-  captureInput: true,
-  captureOutput: true,
-  csvContentTypes: ["text/csv"],
+  ...CAPTURE_SETTINGS,
   jsonContentTypes: ["application/json", "application/jsonlines"],
 };
 

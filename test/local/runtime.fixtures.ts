@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as tar from "tar";
+import type { CaptureSettings } from "../../helpers/local/runtime/capture/record";
 
 export const NUM_FEATURES = 3;
 
@@ -170,3 +171,15 @@ export function sampleRows(count: number, seed = 1): number[][] {
 export function csvBody(rows: number[][]): string {
   return rows.map((row) => row.map((v) => (Number.isNaN(v) ? "" : String(v))).join(",")).join("\n");
 }
+
+/** Capture settings as an endpoint with 100% capture of input and output resolves them. */
+export const CAPTURE_SETTINGS: CaptureSettings = {
+  enabled: true,
+  samplingPercentage: 100,
+  bucket: "bucket",
+  prefix: "datacapture",
+  captureInput: true,
+  captureOutput: true,
+  csvContentTypes: ["text/csv"],
+  jsonContentTypes: ["application/json"],
+};

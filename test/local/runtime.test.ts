@@ -8,8 +8,8 @@ import {
   captureEncoding,
   captureObjectKey,
   captureRecordLine,
-  type CaptureSettings,
 } from "../../helpers/local/runtime/capture/record";
+import { CAPTURE_SETTINGS } from "./runtime.fixtures";
 import {
   ContainerError,
   encodePredictions,
@@ -192,16 +192,7 @@ describe("XGBoost container requests", () => {
   });
 });
 
-const SETTINGS: CaptureSettings = {
-  enabled: true,
-  samplingPercentage: 100,
-  bucket: "bucket",
-  prefix: "datacapture",
-  captureInput: true,
-  captureOutput: true,
-  csvContentTypes: ["text/csv"],
-  jsonContentTypes: ["application/json"],
-};
+const SETTINGS = CAPTURE_SETTINGS;
 
 describe("capture records", () => {
   test("the spec's example record, byte for byte", () => {
