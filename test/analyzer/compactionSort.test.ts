@@ -46,6 +46,39 @@ const cases: Array<[string, number[]]> = [
   ["descending", ints(1000, -500, 500_000).sort((a, b) => b - a)],
   ["three sorted runs", sortedRuns(2051, 3, (c) => ints(c, -300_000, 900_000))],
   ["seven sorted runs", sortedRuns(1801, 7, (c) => ints(c, 0, 5_000_000))],
+  // The leftover item is moved into the first run (mergeRunsSelect): at either end or between
+  // equal items; eight runs in all is the most merged, nine take the radix sort.
+  ["eight sorted runs", sortedRuns(1801, 8, (c) => ints(c, 0, 5_000_000))],
+  [
+    "leftover above its run",
+    [2_000_000, ...sortedRuns(1300, 2, (c) => ints(c, 0, 1_000_000)).slice(1)],
+  ],
+  ["leftover below its run", [-1, ...sortedRuns(1300, 2, (c) => ints(c, 0, 1_000_000)).slice(1)]],
+  [
+    "leftover among equal items",
+    [
+      7,
+      ...[...ints(600, 0, 14), 7, 7, 7].sort((a, b) => a - b),
+      ...ints(700, 0, 90_000).sort((a, b) => a - b),
+    ],
+  ],
+  // The final merge's tails: the second run outlasting the first, and the other way round.
+  [
+    "second run ends higher",
+    [
+      ...ints(700, 0, 500_000).sort((a, b) => a - b),
+      ...ints(700, 250_000, 1_000_000).sort((a, b) => a - b),
+    ],
+  ],
+  [
+    "first run ends higher",
+    [
+      300_000,
+      ...ints(700, 250_000, 1_000_000).sort((a, b) => a - b),
+      ...ints(700, 0, 500_000).sort((a, b) => a - b),
+    ],
+  ],
+  ["leftover then one run", [500, ...ints(999, 0, 100_000).sort((a, b) => a - b)]],
   [
     "sorted runs of fractions",
     sortedRuns(1315, 2, (c) => Array.from({ length: c }, () => next() / 2 ** 32 - 0.5)),
@@ -129,7 +162,35 @@ describe("compaction sort methods", () => {
   });
 
   it.each(cases)("selectEveryOther: %s", (_, values) => {
-    expectSelection(values, selectEveryOther, true);
+    // It always applies; its result says whether it counted.
+    expectSelection(
+      values,
+      (items, len, offset, out) => {
+        selectEveryOther(items, len, offset, out);
+      },
+      true,
+    );
+  });
+
+  it.each(cases)("selectEveryOther says whether it counted: %s", (_, values) => {
+    const len = values.length - (values.length % 2);
+    const scratch = new Float64Array(len);
+    const countable =
+      selectSmallIntRange(Float64Array.from(values), len, 0, scratch) ||
+      selectFewDistinct(Float64Array.from(values), len, 0, scratch);
+    expect(selectEveryOther(Float64Array.from(values), len, 0, scratch)).toBe(countable);
+  });
+
+  // A level whose last compaction did not fit counting skips it (kll.ts): sorting must give the
+  // same items on data that counting would have taken.
+  it.each(cases)("selectEveryOther without counting: %s", (_, values) => {
+    expectSelection(
+      values,
+      (items, len, offset, out) => {
+        selectEveryOther(items, len, offset, out, false);
+      },
+      true,
+    );
   });
 
   it.each(cases)("selectSmallIntRange (when it applies): %s", (_, values) => {

@@ -148,19 +148,19 @@ export function selectSmallIntRange(
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const radixCounts = new Int32Array(256);
 /**
- * Scratch arrays: module constants of a fixed size, chosen per call (`n <= SCRATCH_ITEMS ?
- * scratch : a fresh array`). Not growable `let` bindings: V8 compiled the radix loops over a
- * typed array read from a reassigned module binding about 3x slower (2-pass radix of 2,250
- * keys: 44 vs 14 us, same code otherwise). Compaction buffers are ~2,000 items; larger ones
- * (merged sketches) take per-call arrays.
+ * Scratch arrays: module constants of a fixed size. Not growable `let` bindings: V8 compiled the
+ * radix loops over a typed array read from a reassigned module binding about 3x slower (2-pass
+ * radix of 2,250 keys: 44 vs 14 us, same code otherwise). Compaction buffers are ~2,000 items;
+ * larger ones (merged sketches) take per-call arrays (sortAnyDoubles, the merges) or the
+ * general sort (radixInt32 uses only the constants: see there).
  */
 const SCRATCH_ITEMS = 1 << 14;
 const keyLoScratch = new Uint32Array(SCRATCH_ITEMS);
 const keyHiScratch = new Uint32Array(SCRATCH_ITEMS);
 const tmpLoScratch = new Uint32Array(SCRATCH_ITEMS);
 const tmpHiScratch = new Uint32Array(SCRATCH_ITEMS);
-const intKeysScratch = new Uint32Array(SCRATCH_ITEMS);
-const intTmpScratch = new Uint32Array(SCRATCH_ITEMS);
+const intKeysScratch = new Int32Array(SCRATCH_ITEMS);
+const intTmpScratch = new Int32Array(SCRATCH_ITEMS);
 const mergeScratch = new Float64Array(SCRATCH_ITEMS);
 /** The integer radix sort's digit width: 2^11 counters, so keys spanning < 2^22 need 2 passes. */
 const INT_DIGIT_BITS = 11;
@@ -170,20 +170,32 @@ const runStarts = new Int32Array(MAX_MERGED_RUNS + 1);
 
 /**
  * What one scan of a buffer tells about it (a scratch object: the hot path allocates nothing);
- * `descents` is exact below MAX_MERGED_RUNS, and at least that otherwise.
+ * `descents` is exact below MAX_MERGED_RUNS, and at least that otherwise. When it is exact,
+ * runStarts[0..descents + 1] holds where each ascending run starts, then n.
  */
 const shape = { min: 0, max: 0, allInt32: true, descents: 0, nanOrNegativeZero: false };
 
 function scanShape(view: Float64Array, n: number): void {
   // Every branch here is predictable: on unsorted data "is this a descent" is a coin flip, so
-  // descents are first counted over a short prefix only, and all of them only when that prefix
-  // looks like sorted runs; Object.is(v, -0) is a bit test, where `v === 0 && 1 / v < 0` would
-  // branch on every zero.
+  // descents are first counted over a short prefix only, and all of them (with where the runs
+  // start, for mergeRunsSelect) only when that prefix looks like sorted runs; Object.is(v, -0)
+  // is a bit test, where `v === 0 && 1 / v < 0` would branch on every zero.
   let descents = 0;
   const prefix = Math.min(n, 64);
   for (let i = 1; i < prefix; i++) if (view[i] < view[i - 1]) descents++;
   if (descents < MAX_MERGED_RUNS) {
-    for (let i = prefix; i < n; i++) if (view[i] < view[i - 1]) descents++;
+    descents = 0;
+    runStarts[0] = 0;
+    for (let i = 1; i < n; i++) {
+      if (view[i] < view[i - 1]) {
+        if (descents + 1 === MAX_MERGED_RUNS) {
+          descents = MAX_MERGED_RUNS;
+          break;
+        }
+        runStarts[++descents] = i;
+      }
+    }
+    if (descents < MAX_MERGED_RUNS) runStarts[descents + 1] = n;
   }
   let min = Infinity;
   let max = -Infinity;
@@ -227,8 +239,8 @@ function sortScanned(items: Float64Array, n: number): Float64Array {
   const view = items.subarray(0, n);
   if (shape.nanOrNegativeZero) return sortAnyDoubles(items, n);
   if (shape.descents === 0) return view;
-  if (shape.descents < MAX_MERGED_RUNS) return mergeRuns(view, n);
-  if (shape.allInt32) {
+  if (shape.descents < MAX_MERGED_RUNS) return mergeRuns(view, n, shape.descents + 1);
+  if (shape.allInt32 && n <= SCRATCH_ITEMS) {
     radixInt32(view, n, shape.min, shape.max - shape.min, 0, 1, view);
     return view;
   }
@@ -238,43 +250,63 @@ function sortScanned(items: Float64Array, n: number): Float64Array {
 /**
  * The whole selection step: out[j] = (items[0, n) sorted ascending)[offset + 2j], for every j
  * with offset + 2j < n, as Float64Array sort would order them. Counting first (integers in a
- * small window, then few distinct values), then by the buffer's shape: already sorted, a few
- * sorted runs (merged), int32 values (radix-selected: keys sorted, the output read straight from
- * them), anything else sorted by sortDoubles. items[0, n) is used as scratch (the compaction
- * consumes it).
+ * small window, then few distinct values) unless `tryCounting` is false, then by the buffer's
+ * shape: already sorted, a few sorted runs (merged), int32 values (radix-selected: keys sorted,
+ * the output read straight from them), anything else sorted by sortDoubles. items[0, n) is used
+ * as scratch (the compaction consumes it). Returns whether a counting method applied: every
+ * method gives the same output, so the caller may skip counting on a buffer that, like its
+ * predecessors, will not fit it (a failed attempt scans up to the whole buffer first).
  */
 export function selectEveryOther(
   items: Float64Array,
   n: number,
   offset: number,
   out: Float64Array,
-): void {
-  if (selectSmallIntRange(items, n, offset, out)) return;
-  if (selectFewDistinct(items, n, offset, out)) return;
+  tryCounting = true,
+): boolean {
+  if (tryCounting) {
+    if (selectSmallIntRange(items, n, offset, out)) return true;
+    if (selectFewDistinct(items, n, offset, out)) return true;
+  }
   const view = items.subarray(0, n);
   scanShape(view, n);
-  if (!shape.nanOrNegativeZero && shape.descents >= MAX_MERGED_RUNS && shape.allInt32) {
-    // The int32 radix sort writes the kept items straight from its sorted keys.
-    radixInt32(view, n, shape.min, shape.max - shape.min, offset, 2, out);
-    return;
+  if (!shape.nanOrNegativeZero) {
+    if (shape.descents === 0) {
+      for (let i = offset, j = 0; i < n; i += 2, j++) out[j] = view[i];
+      return false;
+    }
+    if (shape.descents < MAX_MERGED_RUNS) {
+      // Levels above the bottom: the kept items come out of the last merge.
+      mergeRunsSelect(view, n, shape.descents + 1, offset, out);
+      return false;
+    }
+    if (shape.allInt32 && n <= SCRATCH_ITEMS) {
+      // The int32 radix sort writes the kept items straight from its sorted keys.
+      radixInt32(view, n, shape.min, shape.max - shape.min, offset, 2, out);
+      return false;
+    }
   }
   const sorted = sortScanned(items, n);
   for (let i = offset, j = 0; i < n; i += 2, j++) out[j] = sorted[i];
+  return false;
 }
 
-/** Counters of radixInt32: one table per pass (at most 3 passes of <= 11 bits). */
-const passCounts = [
-  new Int32Array(1 << INT_DIGIT_BITS),
-  new Int32Array(1 << INT_DIGIT_BITS),
-  new Int32Array(1 << INT_DIGIT_BITS),
-];
+/**
+ * Counters of radixInt32: one table per pass (at most 3 passes of <= 11 bits). Separate module
+ * constants, like the key arrays: read from an array of tables, the same loops ran ~1.3x slower.
+ */
+const passCounts0 = new Int32Array(1 << INT_DIGIT_BITS);
+const passCounts1 = new Int32Array(1 << INT_DIGIT_BITS);
+const passCounts2 = new Int32Array(1 << INT_DIGIT_BITS);
 
 /**
  * Sort int32-valued doubles (no -0, no NaN) spanning `range` and write every `step`-th of them
  * from sorted position `first` to out[0..]: an LSD radix sort of the uint32 keys value - min in
  * as few equal digits as fit 11 bits (a range < 2^22 takes two passes of <= 11 bits, < 2^16 two
  * of 8), every pass's histogram counted in the one pass that makes the keys, the output read
- * straight from the sorted keys. `out` may be `view` itself.
+ * straight from the sorted keys. `out` may be `view` itself. n <= SCRATCH_ITEMS: the scratch
+ * arrays are used as they are (choosing between them and a fresh array per call made V8 compile
+ * every loop ~1.2x slower); larger buffers (merged sketches only) take sortAnyDoubles.
  */
 function radixInt32(
   view: Float64Array,
@@ -285,36 +317,39 @@ function radixInt32(
   step: number,
   out: Float64Array,
 ): void {
-  const keys = n <= SCRATCH_ITEMS ? intKeysScratch : new Uint32Array(n);
-  const tmp = n <= SCRATCH_ITEMS ? intTmpScratch : new Uint32Array(n);
+  const keys = intKeysScratch;
+  const tmp = intTmpScratch;
   const bits = 32 - Math.clz32(range);
   const passes = Math.max(1, Math.ceil(bits / INT_DIGIT_BITS));
   const digitBits = Math.ceil(bits / passes) || 1;
   const mask = (1 << digitBits) - 1;
   const size = mask + 1;
-  const c0 = passCounts[0];
-  const c1 = passCounts[1];
-  const c2 = passCounts[2];
+  const c0 = passCounts0;
+  const c1 = passCounts1;
+  const c2 = passCounts2;
   c0.fill(0, 0, size);
   if (passes > 1) c1.fill(0, 0, size);
   if (passes > 2) c2.fill(0, 0, size);
-  // Keys as uint32 (>>> 0): a double stored into a Uint32Array takes a slower conversion.
+  // Keys are the uint32 value - min held as int32 bits (`| 0`, digits taken with `>>>` and a
+  // mask): V8 keeps int32 in registers, while uint32 keys (`>>> 0`, Uint32Array) made the fully
+  // optimized code about 2x slower than its on-stack-replaced first version (it converted them
+  // through doubles); the bits, and so the order of the digits, are the same.
   if (passes === 1) {
     for (let i = 0; i < n; i++) {
-      const k = (view[i] - min) >>> 0;
+      const k = (view[i] - min) | 0;
       tmp[i] = k;
-      c0[k]++;
+      c0[k & mask]++;
     }
     prefixSums(c0, size);
     for (let i = 0; i < n; i++) {
       const k = tmp[i];
-      keys[c0[k]++] = k;
+      keys[c0[k & mask]++] = k;
     }
   } else if (passes === 2 && digitBits === 11) {
     // Two full 11-bit digits (range < 2^22: amounts, counts, ids): the common case, written
     // with constant masks and shifts, which V8 compiles measurably tighter (~1.5x).
     for (let i = 0; i < n; i++) {
-      const k = (view[i] - min) >>> 0;
+      const k = (view[i] - min) | 0;
       keys[i] = k;
       c0[k & 2047]++;
       c1[(k >>> 11) & 2047]++;
@@ -331,10 +366,10 @@ function radixInt32(
     }
   } else if (passes === 2) {
     for (let i = 0; i < n; i++) {
-      const k = (view[i] - min) >>> 0;
+      const k = (view[i] - min) | 0;
       keys[i] = k;
       c0[k & mask]++;
-      c1[k >>> digitBits]++;
+      c1[(k >>> digitBits) & mask]++;
     }
     prefixSums(c0, size);
     prefixSums(c1, size);
@@ -344,16 +379,16 @@ function radixInt32(
     }
     for (let i = 0; i < n; i++) {
       const k = tmp[i];
-      keys[c1[k >>> digitBits]++] = k;
+      keys[c1[(k >>> digitBits) & mask]++] = k;
     }
   } else {
     const shift2 = 2 * digitBits;
     for (let i = 0; i < n; i++) {
-      const k = (view[i] - min) >>> 0;
+      const k = (view[i] - min) | 0;
       tmp[i] = k;
       c0[k & mask]++;
       c1[(k >>> digitBits) & mask]++;
-      c2[k >>> shift2]++;
+      c2[(k >>> shift2) & mask]++;
     }
     prefixSums(c0, size);
     prefixSums(c1, size);
@@ -368,11 +403,16 @@ function radixInt32(
     }
     for (let i = 0; i < n; i++) {
       const k = tmp[i];
-      keys[c2[k >>> shift2]++] = k;
+      keys[c2[(k >>> shift2) & mask]++] = k;
     }
   }
-  // Every branch leaves the sorted keys in `keys`.
-  for (let i = first, j = 0; i < n; i += step, j++) out[j] = keys[i] + min;
+  // Every branch leaves the sorted keys in `keys`; a range >= 2^31 has keys whose int32 bits
+  // read negative, so only then is the uint32 value taken back.
+  if (range < 0x80000000) {
+    for (let i = first, j = 0; i < n; i += step, j++) out[j] = keys[i] + min;
+  } else {
+    for (let i = first, j = 0; i < n; i += step, j++) out[j] = (keys[i] >>> 0) + min;
+  }
 }
 
 /** Counts to starting positions, in place. */
@@ -385,51 +425,130 @@ function prefixSums(counts: Int32Array, size: number): void {
   }
 }
 
-/** Natural merge sort of `view`, which holds at most MAX_MERGED_RUNS ascending runs (no NaN). */
-function mergeRuns(view: Float64Array, n: number): Float64Array {
-  let runs = 0;
-  runStarts[runs++] = 0;
-  for (let i = 1; i < n; i++) if (view[i] < view[i - 1]) runStarts[runs++] = i;
-  runStarts[runs] = n;
+/**
+ * Natural merge sort of `view`, which holds `runs` <= MAX_MERGED_RUNS ascending runs starting at
+ * runStarts[0..runs] (scanShape; no NaN, no -0): sorted in place.
+ */
+function mergeRuns(view: Float64Array, n: number, runs: number): Float64Array {
+  runs = absorbLeadingItem(view, runs);
   let src = view;
-  let dst = n <= SCRATCH_ITEMS ? mergeScratch.subarray(0, n) : new Float64Array(n);
+  let dst = n <= SCRATCH_ITEMS ? mergeScratch : new Float64Array(n);
   while (runs > 1) {
-    // Merge runs pairwise into dst; an unpaired last run is copied as is.
-    let merged = 0;
-    for (let r = 0; r < runs; r += 2) {
-      const aStart = runStarts[r];
-      const aEnd = runStarts[r + 1];
-      runStarts[merged++] = aStart;
-      if (r + 1 === runs) {
-        dst.set(src.subarray(aStart, aEnd), aStart);
-        break;
-      }
-      const bEnd = runStarts[r + 2];
-      let i = aStart;
-      let j = aEnd;
-      let k = aStart;
-      while (i < aEnd && j < bEnd) {
-        const x = src[i];
-        const y = src[j];
-        if (y < x) {
-          dst[k++] = y;
-          j++;
-        } else {
-          dst[k++] = x;
-          i++;
-        }
-      }
-      while (i < aEnd) dst[k++] = src[i++];
-      while (j < bEnd) dst[k++] = src[j++];
-    }
-    runStarts[merged] = n;
-    runs = merged;
+    runs = mergePass(src, dst, runs, n);
     const t = src;
     src = dst;
     dst = t;
   }
-  if (src !== view) view.set(src);
+  if (src !== view) view.set(src.subarray(0, n));
   return view;
+}
+
+/**
+ * selectEveryOther of a buffer of `runs` ascending runs (runStarts, as mergeRuns): merged
+ * pairwise down to two runs, whose final merge writes only the kept items to `out` (no sorted
+ * copy is written back). Levels above the bottom usually hold an odd item left over from their
+ * previous compaction and two runs (the sorted outputs of the level below); that leading item
+ * is moved into the first run instead of costing a merge pass of its own.
+ */
+function mergeRunsSelect(
+  view: Float64Array,
+  n: number,
+  runs: number,
+  offset: number,
+  out: Float64Array,
+): void {
+  runs = absorbLeadingItem(view, runs);
+  let src = view;
+  if (runs > 2) {
+    let dst = n <= SCRATCH_ITEMS ? mergeScratch : new Float64Array(n);
+    while (runs > 2) {
+      runs = mergePass(src, dst, runs, n);
+      const t = src;
+      src = dst;
+      dst = t;
+    }
+  }
+  if (runs === 1) {
+    for (let i = offset, j = 0; i < n; i += 2, j++) out[j] = src[i];
+    return;
+  }
+  const mid = runStarts[1];
+  let i = 0;
+  let j = mid;
+  let k = 0; // sorted position of the next item; kept when its parity is offset's
+  while (i < mid && j < n) {
+    const x = src[i];
+    const y = src[j];
+    let v: number;
+    if (y < x) {
+      v = y;
+      j++;
+    } else {
+      v = x;
+      i++;
+    }
+    if ((k & 1) === offset) out[k >> 1] = v;
+    k++;
+  }
+  for (; i < mid; i++, k++) if ((k & 1) === offset) out[k >> 1] = src[i];
+  for (; j < n; j++, k++) if ((k & 1) === offset) out[k >> 1] = src[j];
+}
+
+/**
+ * When the first of `runs` runs is a single item, move it into the second run (binary search,
+ * then one native copy of the items before its place) and return the new run count.
+ */
+function absorbLeadingItem(view: Float64Array, runs: number): number {
+  if (runs < 2 || runStarts[1] !== 1) return runs;
+  const x = view[0];
+  // First position in the second run [1, end) whose item is greater than x.
+  let lo = 1;
+  let hi = runStarts[2];
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (view[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  view.copyWithin(0, 1, lo);
+  view[lo - 1] = x;
+  for (let r = 1; r < runs; r++) runStarts[r] = runStarts[r + 1];
+  return runs - 1;
+}
+
+/**
+ * Merge src's runs (runStarts[0..runs]) pairwise into dst, an unpaired last run copied as is;
+ * updates runStarts and returns the new run count.
+ */
+function mergePass(src: Float64Array, dst: Float64Array, runs: number, n: number): number {
+  let merged = 0;
+  for (let r = 0; r < runs; r += 2) {
+    const aStart = runStarts[r];
+    const aEnd = runStarts[r + 1];
+    runStarts[merged++] = aStart;
+    if (r + 1 === runs) {
+      dst.set(src.subarray(aStart, aEnd), aStart);
+      break;
+    }
+    const bEnd = runStarts[r + 2];
+    let i = aStart;
+    let j = aEnd;
+    let k = aStart;
+    while (i < aEnd && j < bEnd) {
+      const x = src[i];
+      const y = src[j];
+      if (y < x) {
+        dst[k++] = y;
+        j++;
+      } else {
+        dst[k++] = x;
+        i++;
+      }
+    }
+    while (i < aEnd) dst[k++] = src[i++];
+    while (j < bEnd) dst[k++] = src[j++];
+  }
+  runStarts[merged] = n;
+  return merged;
 }
 
 /**

@@ -21,11 +21,20 @@ export const KLL_SHRINKING_FACTOR = 0.64;
 const COMPACTED_SCRATCH_ITEMS = 1 << 13;
 const compactedScratch = new Float64Array(COMPACTED_SCRATCH_ITEMS);
 
+/** How often a level whose values did not fit counting tries it again (see Level.countingFailed). */
+const COUNTING_RETRY = 8;
+
 class Level {
   items: Float64Array;
   length = 0;
   numOfCompress = 0;
   offset = 0;
+  /**
+   * Whether the last compaction found counting inapplicable (too many distinct values): the
+   * next ones go straight to sorting, with a counting attempt every COUNTING_RETRY-th time in
+   * case the values change. Only speed depends on it; every selection gives the same items.
+   */
+  countingFailed = false;
 
   constructor(initialCapacity: number) {
     this.items = new Float64Array(Math.max(4, initialCapacity));
@@ -59,7 +68,9 @@ class Level {
     const len = n - (n % 2);
     if (this.numOfCompress % 2 === 1) this.offset = 1 - this.offset;
     // In place: the prefix is consumed right here, only the odd tail item stays.
-    selectEveryOther(this.items, len, this.offset, out);
+    const tryCounting = !this.countingFailed || this.numOfCompress % COUNTING_RETRY === 0;
+    const counted = selectEveryOther(this.items, len, this.offset, out, tryCounting);
+    if (tryCounting) this.countingFailed = !counted;
     if (n % 2 === 1) {
       this.items[0] = this.items[n - 1];
       this.length = 1;
