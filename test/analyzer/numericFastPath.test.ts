@@ -115,6 +115,21 @@ describe("numeric fast path", () => {
     }
   });
 
+  it("low-cardinality columns: the same exact value counts as field by field", () => {
+    // Small integers at and past both edges of the table's shortcut window (-16..239), in runs of
+    // equal values and alternating, among texts of the same numbers that are not canonical.
+    const texts = ["-17", "-16", "-1", "0", "1", "2", "239", "240", "-0", "007", "1.0", "2.5", ""];
+    const lines = ["a,b,c"];
+    for (let r = 0; r < 30_000; r++) {
+      const run = texts[Math.floor(r / 50) % texts.length];
+      lines.push(`${run},${r % 2 === 0 ? "1" : "2"},${texts[next() % texts.length]}`);
+    }
+    const text = lines.join("\n") + "\n";
+    const reference = profileOf(text, false, 1 << 16);
+    expect(reference.columns[2].distinct.entries()).toHaveLength(texts.length - 1);
+    expect(profileText(profileOf(text, true, 1 << 16))).toBe(profileText(reference));
+  });
+
   it("keeps counting values exactly past the block size", () => {
     // 200k rows of one column: many blocks, the exact table and KLL compactions across them.
     const rows = Array.from({ length: 200_000 }, (_, i) => String((i * 7919) % 97));
