@@ -204,7 +204,10 @@ export class CsvScanner {
       const b = buf[pos];
       if (b === LF || b === CR) break;
       const next = scanNumericRow(buf, pos, end, block);
-      if (next < 0) break;
+      if (next < 0) {
+        block.clearRow();
+        break;
+      }
       pos = next;
       rows++;
       if (block.rows === block.rowCapacity) block.flushInto(this.profile, buf);

@@ -33,7 +33,8 @@ const MAX_EXPONENT_DIGITS = 4;
 /**
  * Scan the row at buf[pos] into the block's next row. Returns the position after the row (past
  * its line end) and counts the row in the block, or -1 with the block's row count unchanged
- * (what was written to the row's slots is overwritten by the next row).
+ * (the caller then calls block.clearRow(): the next row in those slots writes only the kinds
+ * that differ from the default).
  *
  * buf[end - 1] must be a line feed: it stops every digit loop, so the loops need no bounds
  * check (~15 % of this function's time); the scanner only calls it on such ranges.
@@ -133,7 +134,9 @@ export function scanNumericRow(
           allIntegral = false;
         }
         if (canonical) {
-          kinds[slot] = cls | CANONICAL; // its text is String(value): no range needed
+          // Its text is String(value): no range needed; a canonical integer's kind is the
+          // slot's default already (NumericBlock.kinds).
+          if (cls !== ValueClass.Integral) kinds[slot] = cls | CANONICAL;
         } else {
           kinds[slot] = cls;
           starts[slot] = start;

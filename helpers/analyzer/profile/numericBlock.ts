@@ -9,6 +9,7 @@
  * Per column the values go in in row order, which is all the states depend on, so the result is
  * byte-identical to adding field by field (test/analyzer/numericFastPath.test.ts).
  */
+import { ValueClass } from "./dataType";
 import { addAllTwo } from "./moments";
 import type { Profile } from "./profile";
 
@@ -16,6 +17,11 @@ import type { Profile } from "./profile";
 export const CANONICAL = 4;
 /** Mask of the ValueClass part of a kind byte (Null, Fractional or Integral). */
 export const CLASS_MASK = 3;
+/**
+ * The kind every slot holds until the scanner says otherwise: a canonical integer, by far the
+ * most common field of tabular data, then costs the scanner no store at all.
+ */
+export const CANONICAL_INTEGRAL = ValueClass.Integral | CANONICAL;
 
 /** About 1 MiB of block per scanner (17 bytes a field) whatever the width, and at least a few rows. */
 const BLOCK_FIELDS = 1 << 16;
@@ -33,7 +39,11 @@ export class NumericBlock {
   rowsWithMissing = 0;
   /** values[column * rowCapacity + row]: the parsed number (unused for a Null field). */
   readonly values: Float64Array;
-  /** ValueClass of the field, | CANONICAL when its text is canonical. */
+  /**
+   * ValueClass of the field, | CANONICAL when its text is canonical. Slots hold
+   * CANONICAL_INTEGRAL until written: the scanner writes only other kinds (and clearRow undoes
+   * a row it gave up on).
+   */
   readonly kinds: Uint8Array;
   /** Byte range in the scanned chunk of a non-canonical field's text (unset for the others). */
   readonly starts: Int32Array;
@@ -43,9 +53,19 @@ export class NumericBlock {
     this.rowCapacity = Math.max(8, Math.floor(BLOCK_FIELDS / Math.max(1, width)));
     const n = this.rowCapacity * width;
     this.values = new Float64Array(n);
-    this.kinds = new Uint8Array(n);
+    this.kinds = new Uint8Array(n).fill(CANONICAL_INTEGRAL);
     this.starts = new Int32Array(n);
     this.ends = new Int32Array(n);
+  }
+
+  /**
+   * Give the slots of the next row (one the scanner did not finish) their default kind again,
+   * so that a later row in the same slots reads as written.
+   */
+  clearRow(): void {
+    for (let c = 0; c < this.width; c++) {
+      this.kinds[c * this.rowCapacity + this.rows] = CANONICAL_INTEGRAL;
+    }
   }
 
   /**
@@ -79,6 +99,7 @@ export class NumericBlock {
       columns[c].addNumericBlock(this, c * capacity, rows, buf);
     }
     profile.countRows(rows, this.width);
+    this.kinds.fill(CANONICAL_INTEGRAL, 0, this.kinds.length); // ~64 KiB, once per block
     this.rows = 0;
     this.rowsNotAllIntegral = 0;
     this.rowsWithMissing = 0;
