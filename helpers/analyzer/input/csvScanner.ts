@@ -64,6 +64,11 @@ export class CsvScanner {
   private fastRows = 0;
   private fastMisses = 0;
 
+  /** Rows the numeric fast path took (for tests and diagnostics: the rest went field by field). */
+  get fastPathRows(): number {
+    return this.fastRows;
+  }
+
   constructor(
     readonly profile: Profile,
     options: CsvScanOptions,
