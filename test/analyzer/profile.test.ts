@@ -307,6 +307,24 @@ describe("mergeable state (issue 9 §6)", () => {
     expect(mixed.entries()).toBeUndefined();
   });
 
+  it("estimates numbers by the same hash of their two words whichever way they arrive", () => {
+    // Integers, negative fractions and large fractions: past the exact limit, one at a time
+    // (hashDouble) and as a block (the estimate's own loop, which skips mixing a zero low word).
+    // The estimate is pinned: any change to the hash moves it.
+    const n = 20_000;
+    const values = Float64Array.from({ length: n }, (_, i) =>
+      i % 3 === 0 ? i * 7 : i % 3 === 1 ? -i * 0.25 : i / 1024 + 1e6,
+    );
+    const one = new DistinctValues();
+    for (const v of values) one.addNumber(v, true, new Uint8Array(0), 0, 0);
+    const block = new DistinctValues();
+    const kinds = new Uint8Array(n).fill(1 | 4); // Fractional | canonical
+    block.addNumbers(values, kinds, new Int32Array(n), new Int32Array(n), 0, n, new Uint8Array(0));
+    expect(one.isExact).toBe(false);
+    expect(one.count()).toBe(19_717);
+    expect(block.count()).toBe(19_717);
+  });
+
   it("refuses to merge profiles with different columns", () => {
     const a = new Profile({ names: ["x"] });
     const b = new Profile({ names: ["y"] });

@@ -76,7 +76,10 @@ const doubleWords = new Uint32Array(doubleScratch.buffer);
 
 function hashDouble(v: number): number {
   doubleScratch[0] = v;
-  return fmix32((Math.imul(fmix32(doubleWords[0]), 0x9e3779b1) ^ doubleWords[1]) >>> 0);
+  const low = doubleWords[0];
+  // fmix32(0) is 0 (the low word of integers below 2^21): skipped, same bits.
+  const mixedLow = low === 0 ? 0 : Math.imul(fmix32(low), 0x9e3779b1);
+  return fmix32((mixedLow ^ doubleWords[1]) >>> 0);
 }
 
 /** A canonical number (bytes null) never equals a text looked up by its bytes (see addCounted). */
@@ -220,11 +223,15 @@ export class DistinctValues {
       // hashDouble with both fmix32 steps written out (V8 left them as calls in this loop);
       // int32 arithmetic throughout gives the same 32 bits.
       let a = words[2 * i] | 0;
-      a ^= a >>> 16;
-      a = Math.imul(a, 0x85ebca6b);
-      a ^= a >>> 13;
-      a = Math.imul(a, 0xc2b2ae35);
-      a ^= a >>> 16;
+      // fmix32(0) is 0: the low word of an integer below 2^21 is 0, so integer columns skip
+      // this half of the hash (the same bits either way).
+      if (a !== 0) {
+        a ^= a >>> 16;
+        a = Math.imul(a, 0x85ebca6b);
+        a ^= a >>> 13;
+        a = Math.imul(a, 0xc2b2ae35);
+        a ^= a >>> 16;
+      }
       let h = Math.imul(a, 0x9e3779b1) ^ (words[2 * i + 1] | 0);
       h ^= h >>> 16;
       h = Math.imul(h, 0x85ebca6b);
