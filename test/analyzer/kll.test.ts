@@ -163,6 +163,38 @@ describe("KLL NonSample sketch (spec §3.3, Deequ QuantileNonSample)", () => {
     });
   });
 
+  it("rankMap: every distinct item with the weight of the items <= it", () => {
+    // Deequ getRankMap on its own terms: (item, 2^level) pairs sorted by item, equal items
+    // collapsed; here with items repeated within and across levels, signed zeros, infinities.
+    let seed = 99;
+    const next = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+    const data = [40, 33, 25, 18, 7, 1, 0, 3].map((count) =>
+      Array.from({ length: count }, () => {
+        const r = next() % 23;
+        return r === 0 ? -0 : r === 1 ? 0 : r === 2 ? Infinity : r === 3 ? -Infinity : r - 11.5;
+      }),
+    );
+    const pairs = data.flatMap((items, h) => items.map((x) => [x, 2 ** h] as const));
+    pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const keys: number[] = [];
+    const ranks: number[] = [];
+    let running = 0;
+    for (const [x, w] of pairs) {
+      running += w;
+      if (keys.length > 0 && keys[keys.length - 1] === x) ranks[ranks.length - 1] = running;
+      else {
+        keys.push(x);
+        ranks.push(running);
+      }
+    }
+    const map = rankMap(data);
+    expect(map.total).toBe(running);
+    expect(Array.from(map.ranks)).toEqual(ranks);
+    expect(map.keys.length).toBe(keys.length);
+    // -0 and +0 are one key; which of the two stands for it does not matter to any comparison.
+    keys.forEach((k, i) => expect(map.keys[i] === k).toBe(true));
+  });
+
   it("sortDoubles orders like Float64Array.prototype.sort", () => {
     let seed = 99;
     const next = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0);

@@ -232,25 +232,40 @@ export interface RankMap {
   total: number;
 }
 
-export function rankMap(data: number[][]): RankMap {
-  const pairs: Array<[number, number]> = [];
-  data.forEach((items, h) => {
-    const w = 2 ** h;
-    for (const x of items) pairs.push([x, w]);
-  });
-  pairs.sort((a, b) => a[0] - b[0]);
-  const keys: number[] = [];
-  const ranks: number[] = [];
+export function rankMap(data: ReadonlyArray<ArrayLike<number>>): RankMap {
+  // Each level sorted on its own (the native typed-array sort), then the levels merged, taking
+  // the smallest head each time: one pass with a level scan per item (a sketch has ~a dozen
+  // levels), where sorting (item, weight) pairs with a comparator cost more than the buckets'
+  // other work. Equal items (+0 and -0 included) collapse into one key with the last rank.
+  const levels = data.map((items) => Float64Array.from(items).sort());
+  const heads = new Int32Array(levels.length);
+  let size = 0;
+  for (const level of levels) size += level.length;
+  const keys = new Float64Array(size);
+  const ranks = new Float64Array(size);
+  let distinct = 0;
   let running = 0;
-  for (const [x, w] of pairs) {
-    running += w;
-    if (keys.length > 0 && keys[keys.length - 1] === x) ranks[ranks.length - 1] = running;
+  for (let taken = 0; taken < size; taken++) {
+    let best = -1;
+    let bestValue = 0;
+    for (let h = 0; h < levels.length; h++) {
+      if (heads[h] === levels[h].length) continue;
+      const v = levels[h][heads[h]];
+      if (best < 0 || v < bestValue) {
+        best = h;
+        bestValue = v;
+      }
+    }
+    heads[best]++;
+    running += 2 ** best;
+    if (distinct > 0 && keys[distinct - 1] === bestValue) ranks[distinct - 1] = running;
     else {
-      keys.push(x);
-      ranks.push(running);
+      keys[distinct] = bestValue;
+      ranks[distinct] = running;
+      distinct++;
     }
   }
-  return { keys: Float64Array.from(keys), ranks: Float64Array.from(ranks), total: running };
+  return { keys: keys.slice(0, distinct), ranks: ranks.slice(0, distinct), total: running };
 }
 
 /** Sum of weights of items <= x (inclusive) and < x (exclusive), as Deequ getRank(Exclusive). */
