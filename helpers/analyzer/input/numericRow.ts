@@ -52,16 +52,15 @@ export function scanNumericRow(
   const kinds = block.kinds;
   const starts = block.starts;
   const ends = block.ends;
-  let allIntegral = true;
-  let anyMissing = false;
+  const missingCounts = block.missingCounts;
+  const fractionalCounts = block.fractionalCounts;
   for (let c = 0; c < width; c++) {
     const slot = c * capacity + row;
     const start = pos;
     let b = buf[pos];
     if (b === COMMA || b === LF || b === CR) {
       kinds[slot] = ValueClass.Null; // an empty field is missing (spec §3.2)
-      allIntegral = false;
-      anyMissing = true;
+      missingCounts[c]++;
     } else {
       let negative = false;
       if (b === MINUS) {
@@ -129,7 +128,7 @@ export function scanNumericRow(
         const v = scale >= 0 ? mantissa * POW10[scale] : mantissa / POW10[-scale];
         values[slot] = negative ? -v : v;
         kinds[slot] = ValueClass.Fractional; // exponent notation is never canonical
-        allIntegral = false;
+        fractionalCounts[c]++;
         starts[slot] = start;
         ends[slot] = pos;
       } else {
@@ -143,7 +142,7 @@ export function scanNumericRow(
         let cls = ValueClass.Integral;
         if (fractionDigits !== 0) {
           cls = ValueClass.Fractional;
-          allIntegral = false;
+          fractionalCounts[c]++;
         }
         if (canonical) {
           // Its text is String(value): no range needed; a canonical integer's kind is the
@@ -166,7 +165,5 @@ export function scanNumericRow(
     else return -1;
   }
   block.rows = row + 1;
-  if (!allIntegral) block.rowsNotAllIntegral++;
-  if (anyMissing) block.rowsWithMissing++;
   return pos;
 }

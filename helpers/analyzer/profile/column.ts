@@ -86,33 +86,27 @@ export class ColumnProfile {
   }
 
   /**
-   * Add `rows` fields of a NumericBlock column (from `base`): the same result as addClassified
-   * on each in turn, with every state fed in one loop (moments, KLL and distinct values only
-   * depend on the order of this column's own values, which is kept). `momentsDone`: the caller
-   * already added this column's values to the moments (NumericBlock pairs columns for that).
+   * Add `rows` fields of a NumericBlock column (from `base`), `missing` of them missing and
+   * `fractional` Fractional (the block counts them as it fills): the same result as
+   * addClassified on each in turn, with every state fed in one loop (moments, KLL and distinct
+   * values only depend on the order of this column's own values, which is kept).
+   * `momentsDone`: the caller already added this column's values to the moments (NumericBlock
+   * pairs columns for that).
    */
   addNumericBlock(
     block: NumericBlock,
     base: number,
     rows: number,
+    missing: number,
+    fractional: number,
     buf: Uint8Array,
     momentsDone = false,
   ): void {
     const kinds = block.kinds;
-    let integral = rows;
-    let fractional = 0;
-    if (block.rowsNotAllIntegral > 0) {
-      integral = 0;
-      for (let i = base; i < base + rows; i++) {
-        const cls = kinds[i] & CLASS_MASK;
-        if (cls === ValueClass.Integral) integral++;
-        else if (cls === ValueClass.Fractional) fractional++;
-      }
-    }
-    const present = integral + fractional;
-    this.classes.integral += integral;
+    const present = rows - missing;
+    this.classes.integral += present - fractional;
     this.classes.fractional += fractional;
-    this.classes.null += rows - present;
+    this.classes.null += missing;
     if (present === 0) return;
     if (present === rows) {
       if (!momentsDone) this.moments.addAll(block.values, base, rows);
