@@ -134,16 +134,23 @@ describe("numeric fast path", () => {
 
   it("low-cardinality columns: the same exact value counts as field by field", () => {
     // Small integers at and past both edges of the table's shortcut window (-16..239), in runs of
-    // equal values and alternating, among texts of the same numbers that are not canonical.
+    // equal values and alternating, among texts of the same numbers that are not canonical; and
+    // a column of larger canonical numbers (credit limits, fractions, negatives: the cache of
+    // recent numbers, with colliding slots among 300 values).
     const texts = ["-17", "-16", "-1", "0", "1", "2", "239", "240", "-0", "007", "1.0", "2.5", ""];
-    const lines = ["a,b,c"];
+    const large = Array.from({ length: 300 }, (_, k) =>
+      String(k % 3 === 0 ? (k + 1) * 10_000 : k % 3 === 1 ? -(k * 1001) : k + 0.25),
+    );
+    const lines = ["a,b,c,d"];
     for (let r = 0; r < 30_000; r++) {
       const run = texts[Math.floor(r / 50) % texts.length];
-      lines.push(`${run},${r % 2 === 0 ? "1" : "2"},${texts[next() % texts.length]}`);
+      const d = r % 7 === 0 ? large[(r * 7919) % large.length] : large[r % 40];
+      lines.push(`${run},${r % 2 === 0 ? "1" : "2"},${texts[next() % texts.length]},${d}`);
     }
     const text = lines.join("\n") + "\n";
     const reference = profileOf(text, false, 1 << 16);
     expect(reference.columns[2].distinct.entries()).toHaveLength(texts.length - 1);
+    expect(reference.columns[3].distinct.entries()).toHaveLength(large.length);
     expect(profileText(profileOf(text, true, 1 << 16))).toBe(profileText(reference));
   });
 

@@ -21,9 +21,21 @@ const EMPTY_BYTES = new Uint8Array(0);
 
 /** The smallest of the 256 integers the exact table finds without hashing (see smallInts). */
 const SMALL_INT_MIN = -16;
-/** countKnownSmallInts' two histograms (module constants: see compactionSort's scratch arrays). */
+/** countKnownNumbers' two histograms (module constants: see compactionSort's scratch arrays). */
 const pendingEven = new Int32Array(256);
 const pendingOdd = new Int32Array(256);
+/**
+ * Slots of the cache of recent canonical numbers (12 KiB while a column has at most
+ * RECENT_MAX_ENTRIES distinct values; with more the cache is dropped).
+ */
+const RECENT_SLOTS = 1024;
+const RECENT_MAX_ENTRIES = 256;
+const EMPTY_REFS = new Int32Array(0);
+
+/** The cache slot of a double given as its two 32-bit words (int32), multiplicative hashing. */
+function recentSlot(first: number, second: number): number {
+  return Math.imul(first ^ Math.imul(second, 0x9e3779b1), 0x85ebca6b) >>> 22;
+}
 
 /**
  * MurmurHash3 (x86, 32-bit) of bytes: the exact table's key and the estimate's hash for
@@ -123,6 +135,13 @@ export class DistinctValues {
    * entries the table holds anyway: insertion order and counts are unchanged.
    */
   private smallInts: Uint16Array | null = null;
+  /**
+   * countKnownNumbers' cache of canonical numbers outside the small-integer window: value and
+   * entry index + 1 per slot (NaN: empty); created on the first such number, dropped with the
+   * exact table.
+   */
+  private recentValues: Float64Array | null = null;
+  private recentRefs: Int32Array = EMPTY_REFS;
 
   /** True while every value and its count is known. */
   get isExact(): boolean {
@@ -204,21 +223,36 @@ export class DistinctValues {
   ): void {
     const end = from + n;
     let i = from;
+    let counted = false;
+    const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
     while (i < end && this.exact) {
-      if (this.smallInts !== null) {
-        i = this.countKnownSmallInts(values, kinds, i, end);
-        if (i === end) return;
+      const next =
+        this.recentValues === null
+          ? this.countKnownSmallInts(values, kinds, i, end)
+          : this.countKnownNumbers(values, kinds, words, i, end);
+      if (next > i) counted = true;
+      i = next;
+      if (i === end) break;
+      const value = values[i];
+      const canonical = (kinds[i] & CANONICAL) !== 0;
+      const small = (value - SMALL_INT_MIN) | 0;
+      if (canonical && !(small + SMALL_INT_MIN === value && small >>> 8 === 0)) {
+        // A canonical number outside the small-integer window: found or inserted by its double,
+        // then remembered so that countKnownNumbers finds it without hashing next time.
+        const ref = this.countCanonical(value, hashDouble(value), 1);
+        if (ref !== 0) this.rememberRecent(value, ref);
+      } else {
+        this.addNumber(value, canonical, buf, starts[i], ends[i]);
       }
-      this.addNumber(values[i], (kinds[i] & CANONICAL) !== 0, buf, starts[i], ends[i]);
       i++;
     }
+    if (counted) this.foldPendingSmallInts();
     if (i === end) return;
     const registers = this.hll as Uint8Array;
     if (!LITTLE_ENDIAN) {
       for (; i < end; i++) this.hllAdd(hashDouble(values[i]));
       return;
     }
-    const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
     for (; i < end; i++) {
       // hashDouble with both fmix32 steps written out (V8 left them as calls in this loop);
       // int32 arithmetic throughout gives the same 32 bits.
@@ -246,11 +280,51 @@ export class DistinctValues {
   }
 
   /**
-   * Count values[from..] while each is a canonical small integer the table holds already
-   * (smallInts): most values of a low-cardinality column. Returns the index of the first value
-   * that is not one (or `end`). The counts go to two integer histograms by turns and are added to
-   * the entries once at the end: with one counter, consecutive equal values (a two-valued column)
-   * made every increment wait for the store of the one before (~3x slower per value).
+   * Count values[from..] while each is a canonical number the table holds already and can find
+   * without hashing (most values of a low-cardinality column); returns the index of the first
+   * that is not one (or `end`). Small integers are found through smallInts and counted in two
+   * integer histograms by turns (with one counter, consecutive equal values, as in a two-valued
+   * column, made every increment wait for the store of the one before: ~3x slower per value),
+   * added to the entries by foldPendingSmallInts. Other numbers are looked up in `recent`, a
+   * small direct-mapped cache of the entries of canonical numbers (codes and amounts such as
+   * credit limits: 10,000, 20,000, ...), by a multiplicative hash of their two words.
+   */
+  private countKnownNumbers(
+    values: Float64Array,
+    kinds: Uint8Array,
+    words: Int32Array,
+    from: number,
+    end: number,
+  ): number {
+    const smallInts = this.smallInts;
+    const even = pendingEven;
+    const odd = pendingOdd;
+    const recentValues = this.recentValues;
+    const recentRefs = this.recentRefs;
+    const counts = this.counts;
+    let i = from;
+    for (; i < end; i++) {
+      const value = values[i];
+      if ((kinds[i] & CANONICAL) === 0) break;
+      const small = (value - SMALL_INT_MIN) | 0;
+      if (small + SMALL_INT_MIN === value && small >>> 8 === 0) {
+        if (smallInts === null || smallInts[small] === 0) break;
+        if ((i & 1) === 0) even[small]++;
+        else odd[small]++;
+        continue;
+      }
+      if (recentValues === null) break;
+      const slot = recentSlot(words[2 * i], words[2 * i + 1]);
+      if (recentValues[slot] !== value) break;
+      counts[recentRefs[slot] - 1] += 1;
+    }
+    return i;
+  }
+
+  /**
+   * countKnownNumbers for a column with no cached larger numbers (most low-cardinality columns
+   * hold small integers only): the same small-integer loop alone, which V8 compiles ~1.5x
+   * tighter than the loop that also looks in the cache.
    */
   private countKnownSmallInts(
     values: Float64Array,
@@ -258,7 +332,8 @@ export class DistinctValues {
     from: number,
     end: number,
   ): number {
-    const smallInts = this.smallInts as Uint16Array;
+    const smallInts = this.smallInts;
+    if (smallInts === null) return from;
     const even = pendingEven;
     const odd = pendingOdd;
     let i = from;
@@ -275,18 +350,39 @@ export class DistinctValues {
       if ((i & 1) === 0) even[small]++;
       else odd[small]++;
     }
-    if (i > from) {
-      const counts = this.counts;
-      for (let s = 0; s < 256; s++) {
-        const c = even[s] + odd[s];
-        if (c !== 0) {
-          counts[smallInts[s] - 1] += c;
-          even[s] = 0;
-          odd[s] = 0;
-        }
+    return i;
+  }
+
+  /** Adds the small-integer counts countKnownNumbers gathered to their entries, and clears them. */
+  private foldPendingSmallInts(): void {
+    const smallInts = this.smallInts;
+    const even = pendingEven;
+    const odd = pendingOdd;
+    for (let s = 0; s < 256; s++) {
+      const c = even[s] + odd[s];
+      if (c !== 0) {
+        // Counted while exact; an entry dropped by a switch to the estimate needs no count.
+        if (smallInts !== null && this.exact) this.counts[smallInts[s] - 1] += c;
+        even[s] = 0;
+        odd[s] = 0;
       }
     }
-    return i;
+  }
+
+  private rememberRecent(value: number, ref: number): void {
+    if (this.size > RECENT_MAX_ENTRIES) {
+      // Too many values for the cache to hit often: every miss would cost a lookup on top.
+      this.recentValues = null;
+      return;
+    }
+    if (this.recentValues === null) {
+      this.recentValues = new Float64Array(RECENT_SLOTS).fill(NaN);
+      this.recentRefs = new Int32Array(RECENT_SLOTS);
+    }
+    doubleScratch[0] = value;
+    const slot = recentSlot(doubleWords[0] | 0, doubleWords[1] | 0);
+    this.recentValues[slot] = value;
+    (this.recentRefs as Int32Array)[slot] = ref;
   }
 
   /** Count one value, told apart by its bytes; `canonicalValue` NaN unless canonical numeric. */
@@ -381,6 +477,8 @@ export class DistinctValues {
     this.exact = false;
     this.size = 0;
     this.smallInts = null;
+    this.recentValues = null;
+    this.recentRefs = EMPTY_REFS;
     this.slots = new Int32Array(0);
     this.slotValue = new Float64Array(0);
     this.counts = new Float64Array(0);
