@@ -86,6 +86,15 @@ const cases: Array<[string, number[]]> = [
   ["-0 and +0 in runs", sortedRuns(901, 2, (c) => ints(c, -3, 3).map((v) => (v === 0 ? -0 : v)))],
   ["-0 among ints", [...ints(1000, -1000, 1000), -0, 0, -0, ...ints(1000, -5, 5)]],
   ["-0 wide range", [...ints(2000, -100_000, 100_000), -0, -0, 0]],
+  // scanShape reads int32 buffers in one loop and starts over in doubles at the first other value.
+  ["beyond int32 at the end", [...ints(2000, -100_000, 100_000), 2 ** 33, -(2 ** 31) - 1]],
+  ["a fraction at the end", [...ints(2001, -100_000, 100_000), 0.5]],
+  // A lone -0 after a run holding +0 (merging would put +0 first), alone or after a fraction.
+  ["+0 run then a lone -0", [...[...ints(999, -100_000, 100_000), 0, 0].sort((a, b) => a - b), -0]],
+  [
+    "a fraction, a +0 run, a lone -0",
+    [0.5, ...[...ints(998, -100_000, 100_000), 0, 0].sort((a, b) => a - b), -0],
+  ],
   ["NaN", [...ints(600, 0, 10_000), NaN, ...ints(600, -10, 10_000)]],
   ["infinities", [...ints(700, -100, 100), Infinity, -Infinity, ...ints(700, 0, 3)]],
   // The int32 radix sort's digit layouts: one pass, two of 8 bits, two of 11, three.
