@@ -250,4 +250,47 @@ describe("10 equal-width buckets (spec §3.4)", () => {
     expect(w[0].count).toBe(1);
     expect(w[9].count).toBe(2);
   });
+
+  it("equal the rank definition on any sketch: items on bounds, past the last bound, min = max", () => {
+    // Deequ's counts from ranks (rankExclusive(u) - rankExclusive(l); the last bucket rank(u)),
+    // against kllBuckets' one pass over the items.
+    const byRanks = (data: number[][], min: number, max: number): number[] => {
+      const weightWhere = (keep: (x: number) => boolean): number =>
+        data.reduce((sum, items, h) => sum + items.filter(keep).length * 2 ** h, 0);
+      return Array.from({ length: 10 }, (_, i) => {
+        const lower = min + ((max - min) * i) / 10;
+        const upper = min + ((max - min) * (i + 1)) / 10;
+        const below = (bound: number) => weightWhere((x) => x < bound);
+        return i === 9
+          ? weightWhere((x) => x <= upper) - below(lower)
+          : below(upper) - below(lower);
+      });
+    };
+    let seed = 3;
+    const next = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+    const cases: Array<[number[][], number, number]> = [
+      // 0.1..0.7: the bounds are not multiples of the step, items sit exactly on them
+      [[[0.1, 0.16, 0.22, 0.28, 0.33999999999999997, 0.34, 0.7, 0.6399999999999999]], 0.1, 0.7],
+      [[[5, 5, 5], [5]], 5, 5],
+      // an item above the last bound (it can differ from max by rounding) and below the first
+      [
+        [
+          [1, 2, 3, 3.0000000000000004],
+          [0.9999999999999999, 2.5],
+        ],
+        1,
+        3,
+      ],
+      [
+        Array.from({ length: 6 }, (_, h) =>
+          Array.from({ length: 40 - 5 * h }, () => ((next() >>> 8) % 2001) / 10 - 50),
+        ),
+        -50,
+        150,
+      ],
+    ];
+    for (const [data, min, max] of cases) {
+      expect(kllBuckets(data, min, max).map((b) => b.count)).toEqual(byRanks(data, min, max));
+    }
+  });
 });

@@ -268,41 +268,46 @@ export function rankMap(data: ReadonlyArray<ArrayLike<number>>): RankMap {
   return { keys: keys.slice(0, distinct), ranks: ranks.slice(0, distinct), total: running };
 }
 
-/** Sum of weights of items <= x (inclusive) and < x (exclusive), as Deequ getRank(Exclusive). */
-function ranksOf(map: RankMap, x: number): { le: number; lt: number } {
-  // Largest index with key <= x and largest with key < x, by binary search.
-  let lo = 0;
-  let hi = map.keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (map.keys[mid] <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  const le = lo === 0 ? 0 : map.ranks[lo - 1];
-  const lt = lo > 0 && map.keys[lo - 1] === x ? (lo >= 2 ? map.ranks[lo - 2] : 0) : le;
-  return { le, lt };
-}
-
 /**
  * The 10 equal-width buckets of spec §3.4: bounds multiply first, then divide; [l, u) for the
- * first nine, [l, u] for the last; counts are sketch ranks, so they sum to the present count.
+ * first nine, [l, u] for the last; counts are sketch ranks (rankExclusive(u) - rankExclusive(l),
+ * the last rank(u) - rankExclusive(l)), so they sum to the present count. Bucket i's upper bound
+ * is bucket i + 1's lower bound (the same expression), so the buckets partition [l0, u9]: each
+ * item adds its level's weight to the one bucket it falls in, found among the bounds by binary
+ * search, without sorting the sketch (the rank map costs a sort of every item).
  */
 export function kllBuckets(
-  data: number[][],
+  data: ReadonlyArray<ArrayLike<number>>,
   min: number,
   max: number,
   numberOfBuckets = 10,
 ): Array<{ lower_bound: number; upper_bound: number; count: number }> {
-  const map = rankMap(data);
+  const bounds = new Float64Array(numberOfBuckets + 1);
+  for (let j = 0; j <= numberOfBuckets; j++) bounds[j] = min + ((max - min) * j) / numberOfBuckets;
+  const first = bounds[0];
+  const last = bounds[numberOfBuckets];
+  const counts = new Float64Array(numberOfBuckets);
+  for (let h = 0; h < data.length; h++) {
+    const items = data[h];
+    const weight = 2 ** h;
+    for (let k = 0; k < items.length; k++) {
+      const x = items[k];
+      if (!(x >= first && x <= last)) continue;
+      // The largest j < numberOfBuckets with bounds[j] <= x: then x < bounds[j + 1], or j is the
+      // last bucket, which is closed (x = its upper bound).
+      let lo = 0;
+      let hi = numberOfBuckets - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (bounds[mid] <= x) lo = mid;
+        else hi = mid - 1;
+      }
+      counts[lo] += weight;
+    }
+  }
   const buckets: Array<{ lower_bound: number; upper_bound: number; count: number }> = [];
   for (let i = 0; i < numberOfBuckets; i++) {
-    const lower = min + ((max - min) * i) / numberOfBuckets;
-    const upper = min + ((max - min) * (i + 1)) / numberOfBuckets;
-    const lowerRanks = ranksOf(map, lower);
-    const upperRanks = ranksOf(map, upper);
-    const count =
-      i === numberOfBuckets - 1 ? upperRanks.le - lowerRanks.lt : upperRanks.lt - lowerRanks.lt;
-    buckets.push({ lower_bound: lower, upper_bound: upper, count });
+    buckets.push({ lower_bound: bounds[i], upper_bound: bounds[i + 1], count: counts[i] });
   }
   return buckets;
 }
