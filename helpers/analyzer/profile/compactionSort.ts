@@ -445,17 +445,33 @@ function prefixSums(counts: Int32Array, size: number): void {
  * runStarts[0..runs] (scanShape; no NaN, no -0): sorted in place.
  */
 function mergeRuns(view: Float64Array, n: number, runs: number): Float64Array {
+  const sorted = mergeDown(view, n, runs, 1);
+  if (sorted !== view) view.set(sorted.subarray(0, n));
+  return view;
+}
+
+/** The run count mergeDown leaves (runStarts[0..count] are the runs' bounds). */
+const merged = { runs: 0 };
+
+/**
+ * Merges the `runs` runs of `view` (runStarts) pairwise until at most `target` remain, the
+ * leading single item moved into the first run first; returns the array that holds them (`view`
+ * or the merge scratch) and leaves their count in `merged.runs`.
+ */
+function mergeDown(view: Float64Array, n: number, runs: number, target: number): Float64Array {
   runs = absorbLeadingItem(view, runs);
   let src = view;
-  let dst = n <= SCRATCH_ITEMS ? mergeScratch : new Float64Array(n);
-  while (runs > 1) {
-    runs = mergePass(src, dst, runs, n);
-    const t = src;
-    src = dst;
-    dst = t;
+  if (runs > target) {
+    let dst = n <= SCRATCH_ITEMS ? mergeScratch : new Float64Array(n);
+    while (runs > target) {
+      runs = mergePass(src, dst, runs, n);
+      const t = src;
+      src = dst;
+      dst = t;
+    }
   }
-  if (src !== view) view.set(src.subarray(0, n));
-  return view;
+  merged.runs = runs;
+  return src;
 }
 
 /**
@@ -472,18 +488,8 @@ function mergeRunsSelect(
   offset: number,
   out: Float64Array,
 ): void {
-  runs = absorbLeadingItem(view, runs);
-  let src = view;
-  if (runs > 2) {
-    let dst = n <= SCRATCH_ITEMS ? mergeScratch : new Float64Array(n);
-    while (runs > 2) {
-      runs = mergePass(src, dst, runs, n);
-      const t = src;
-      src = dst;
-      dst = t;
-    }
-  }
-  if (runs === 1) {
+  const src = mergeDown(view, n, runs, 2);
+  if (merged.runs === 1) {
     for (let i = offset, j = 0; i < n; i += 2, j++) out[j] = src[i];
     return;
   }
