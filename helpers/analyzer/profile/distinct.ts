@@ -21,7 +21,7 @@ const EMPTY_BYTES = new Uint8Array(0);
 
 /** The smallest of the 256 integers the exact table finds without hashing (see smallInts). */
 const SMALL_INT_MIN = -16;
-/** countKnownNumbers' two histograms (module constants: see compactionSort's scratch arrays). */
+/** The small-integer loops' two histograms (module constants: see compactionSort's scratch arrays). */
 const pendingEven = new Int32Array(256);
 const pendingOdd = new Int32Array(256);
 /**
@@ -285,7 +285,7 @@ export class DistinctValues {
    * that is not one (or `end`). Small integers are found through smallInts and counted in two
    * integer histograms by turns (with one counter, consecutive equal values, as in a two-valued
    * column, made every increment wait for the store of the one before: ~3x slower per value),
-   * added to the entries by foldPendingSmallInts. Other numbers are looked up in `recent`, a
+   * added to the entries by foldPendingSmallInts. Other numbers are looked up in recentValues, a
    * small direct-mapped cache of the entries of canonical numbers (codes and amounts such as
    * credit limits: 10,000, 20,000, ...), by a multiplicative hash of their two words.
    */
@@ -382,7 +382,7 @@ export class DistinctValues {
     doubleScratch[0] = value;
     const slot = recentSlot(doubleWords[0] | 0, doubleWords[1] | 0);
     this.recentValues[slot] = value;
-    (this.recentRefs as Int32Array)[slot] = ref;
+    this.recentRefs[slot] = ref;
   }
 
   /** Count one value, told apart by its bytes; `canonicalValue` NaN unless canonical numeric. */

@@ -235,8 +235,9 @@ export interface RankMap {
 export function rankMap(data: ReadonlyArray<ArrayLike<number>>): RankMap {
   // Each level sorted on its own (the native typed-array sort), then the levels merged, taking
   // the smallest head each time: one pass with a level scan per item (a sketch has ~a dozen
-  // levels), where sorting (item, weight) pairs with a comparator cost more than the buckets'
-  // other work. Equal items (+0 and -0 included) collapse into one key with the last rank.
+  // levels), where sorting (item, weight) pairs with a comparator cost several times more (and
+  // deoptimized on every sketch mixing small integers and doubles). Equal items (+0 and -0
+  // included) collapse into one key with the last rank.
   const levels = data.map((items) => Float64Array.from(items).sort());
   const heads = new Int32Array(levels.length);
   let size = 0;
