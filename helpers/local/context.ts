@@ -57,7 +57,15 @@ export interface ObjectStore {
     bucket: string,
     key: string,
     body: Buffer | string | Readable,
-    options?: { contentType?: string; userMetadata?: Record<string, string> },
+    options?: {
+      contentType?: string;
+      userMetadata?: Record<string, string>;
+      /**
+       * The body's MD5 when the caller already has it (the capture writer hashes each journaled
+       * chunk once instead of the store re-hashing the whole object at every rewrite).
+       */
+      md5?: Buffer;
+    },
   ): Promise<ObjectMetadata>;
   headObject(bucket: string, key: string): ObjectMetadata | undefined;
   /** Throws AwsError NoSuchKey / NoSuchBucket. */

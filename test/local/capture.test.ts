@@ -4,6 +4,7 @@
  * clock-driven flushes, publish failures retried, and crash recovery from the fsynced journal
  * (a torn last line is never published).
  */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -91,6 +92,11 @@ test("records wait in memory until a flush, then appear as whole lines", async (
   await w.flush();
   expect([...(await published()).values()]).toEqual([[record(1), record(2), record(3)]]);
   expect(w.stats()).toEqual({ appended: 3, published: 3, publishFailures: 0 });
+  // The ETag is the MD5 of the whole rewritten object (the writer keeps it chunk by chunk).
+  const [object] = objects.listObjects("capture", "dc/");
+  const bytes = await objects.getObjectBuffer("capture", object.key);
+  expect(object.etag).toBe(`"${createHash("md5").update(bytes).digest("hex")}"`);
+  expect(object.size).toBe(bytes.length);
 });
 
 test("a file never spans two hours, and rolls after 60 seconds of clock time", async () => {

@@ -45,6 +45,8 @@ export interface PutOptions {
   expires?: string;
   /** Evaluated when the body has been fully received (checksums verified by the edge). */
   checksum?: () => { algorithm: string; value: string } | undefined;
+  /** The body's MD5, from a caller that computed it already (see ObjectStore.putObject). */
+  md5?: Buffer;
 }
 
 export interface BucketRecord {
@@ -104,17 +106,21 @@ function compareUtf8(a: string, b: string): number {
 }
 
 function toBody(body: Buffer | string | Readable): Readable {
-  return typeof body === "string" || Buffer.isBuffer(body)
-    ? Readable.from([Buffer.from(body)])
-    : body;
+  if (typeof body === "string") return Readable.from([Buffer.from(body)]);
+  // A Buffer is streamed as it is (putObject resolves once it is on disk).
+  return Buffer.isBuffer(body) ? Readable.from([body]) : body;
 }
 
-/** Counts and MD5-hashes bytes on their way to disk. */
+/** Counts and (unless told not to) MD5-hashes bytes on their way to disk. */
 class Md5Meter extends Transform {
-  readonly md5 = crypto.createHash("md5");
+  readonly md5: crypto.Hash | undefined;
   size = 0;
+  constructor(hash: boolean) {
+    super();
+    this.md5 = hash ? crypto.createHash("md5") : undefined;
+  }
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.md5.update(chunk);
+    this.md5?.update(chunk);
     this.size += chunk.length;
     callback(null, chunk);
   }
@@ -229,7 +235,7 @@ export class FileObjectStore implements ObjectStore {
   ): Promise<StoredObject> {
     this.requireBucket(bucket);
     const relative = keyToRelativePath(key);
-    const { temp, size, md5 } = await this.receive(toBody(body));
+    const { temp, size, md5 } = await this.receive(toBody(body), options.md5);
     const checksum = options.checksum?.();
     return this.commit(bucket, key, relative, temp, {
       etag: `"${md5.toString("hex")}"`,
@@ -520,17 +526,20 @@ export class FileObjectStore implements ObjectStore {
     return path.join(this.metaRoot, bucket, "uploads", uploadId);
   }
 
-  /** Streams a body into a temp file, measuring size and MD5. */
-  private async receive(body: Readable): Promise<{ temp: string; size: number; md5: Buffer }> {
+  /** Streams a body into a temp file, measuring size and MD5 (unless the caller gave it). */
+  private async receive(
+    body: Readable,
+    knownMd5?: Buffer,
+  ): Promise<{ temp: string; size: number; md5: Buffer }> {
     const temp = path.join(this.tempDir, `${process.pid}-${crypto.randomBytes(8).toString("hex")}`);
-    const meter = new Md5Meter();
+    const meter = new Md5Meter(knownMd5 === undefined);
     try {
       await pipeline(body, meter, fs.createWriteStream(temp));
     } catch (error) {
       fs.rmSync(temp, { force: true });
       throw error;
     }
-    return { temp, size: meter.size, md5: meter.md5.digest() };
+    return { temp, size: meter.size, md5: knownMd5 ?? meter.md5!.digest() };
   }
 
   private commit(
