@@ -67,17 +67,21 @@ describe("FileStateStore", () => {
   });
 
   test("names cannot escape the kind folder", () => {
-    const store = new FileStateStore(dir);
+    // The store two folders down in this test's own temp folder, so that an escape by
+    // "../../" would land in a folder only this test writes to (the shared temp folder holds
+    // other tests' files, some with "outside" in their names).
+    const root = path.join(dir, "one", "two");
+    const store = new FileStateStore(root);
     store.put("k", "../../outside", { evil: true });
     store.put("k", "a/b", { nested: true });
-    expect(fs.readdirSync(path.dirname(dir)).filter((name) => name.includes("outside"))).toEqual(
-      [],
-    );
-    expect(fs.readdirSync(path.join(dir, "k")).sort()).toEqual([
+    for (const folder of [dir, path.join(dir, "one"), root]) {
+      expect(fs.readdirSync(folder).filter((name) => name.includes("outside"))).toEqual([]);
+    }
+    expect(fs.readdirSync(path.join(root, "k")).sort()).toEqual([
       "%2E%2E%2F%2E%2E%2Foutside.json",
       "a%2Fb.json",
     ]);
-    expect(new FileStateStore(dir).get("k", "../../outside")).toEqual({ evil: true });
+    expect(new FileStateStore(root).get("k", "../../outside")).toEqual({ evil: true });
     expect(() => store.put("../kind", "x", {})).toThrow(/Invalid state kind/);
   });
 
