@@ -62,6 +62,18 @@ const MAX_JSON_BODY_BYTES = 16 * 1024 * 1024;
 const RUNTIME_PATH = /^\/endpoints\/([^/]+)\/invocations$/;
 const VIRTUAL_HOST = /^(.+)\.localhost(?::\d+)?$/i;
 
+/**
+ * One HTTP exchange as every handler sees it: the request and its response, the path and query
+ * exactly as sent (signatures cover them undecoded), and the id the answer carries.
+ */
+interface Exchange {
+  req: http.IncomingMessage;
+  res: http.ServerResponse;
+  rawPath: string;
+  rawQuery: string;
+  requestId: string;
+}
+
 interface Route {
   protocol: Protocol;
   kind: "health" | "local" | "json" | "runtime" | "s3";
@@ -196,12 +208,7 @@ function readBody(
 export function createEdgeServer(options: EdgeOptions): http.Server {
   const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
 
-  function authenticate(
-    req: http.IncomingMessage,
-    rawPath: string,
-    rawQuery: string,
-    body?: Buffer,
-  ): VerifiedAuth {
+  function authenticate({ req, rawPath, rawQuery }: Exchange, body?: Buffer): VerifiedAuth {
     return verifySigV4(
       { method: req.method ?? "GET", rawPath, rawQuery, headers: req.headers, body },
       options.credentials,
@@ -209,13 +216,8 @@ export function createEdgeServer(options: EdgeOptions): http.Server {
     );
   }
 
-  async function handleJson(
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    rawPath: string,
-    rawQuery: string,
-    requestId: string,
-  ): Promise<void> {
+  async function handleJson(exchange: Exchange): Promise<void> {
+    const { req, res, requestId } = exchange;
     const body = await readBody(
       req,
       MAX_JSON_BODY_BYTES,
@@ -226,7 +228,7 @@ export function createEdgeServer(options: EdgeOptions): http.Server {
           413,
         ),
     );
-    authenticate(req, rawPath, rawQuery, body);
+    authenticate(exchange, body);
     const target = header(req, "x-amz-target") ?? "";
     const dot = target.lastIndexOf(".");
     const service = dot > 0 ? options.jsonServices[target.slice(0, dot)] : undefined;
@@ -247,19 +249,14 @@ export function createEdgeServer(options: EdgeOptions): http.Server {
     writeJson(res, 200, output ?? {}, requestId);
   }
 
-  async function handleLocal(
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    rawPath: string,
-    rawQuery: string,
-    requestId: string,
-  ): Promise<void> {
+  async function handleLocal(exchange: Exchange): Promise<void> {
+    const { req, res, rawPath, requestId } = exchange;
     const body = await readBody(
       req,
       1024 * 1024,
       () => new AwsError("SerializationException", "Request body too large", 413),
     );
-    authenticate(req, rawPath, rawQuery, body);
+    authenticate(exchange, body);
     if (rawPath === "/_local/clock" && req.method === "GET") {
       writeJson(res, 200, clockDocument(options.clock), requestId);
     } else if (rawPath === "/_local/clock" && req.method === "POST") {
@@ -277,14 +274,8 @@ export function createEdgeServer(options: EdgeOptions): http.Server {
    * InvokeEndpoint, the emulator's hottest path: answered from the body's `end` event without a
    * promise hop unless the runtime itself answers with a promise (an endpoint being restored).
    */
-  function handleRuntime(
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    rawPath: string,
-    rawQuery: string,
-    requestId: string,
-    failed: (error: unknown) => void,
-  ): void {
+  function handleRuntime(exchange: Exchange, failed: (error: unknown) => void): void {
+    const { req, res, requestId } = exchange;
     collectBody(
       req,
       MAX_INVOCATION_PAYLOAD_BYTES,
@@ -296,7 +287,7 @@ export function createEdgeServer(options: EdgeOptions): http.Server {
         ),
       (body) => {
         try {
-          const answer = invoke(req, rawPath, rawQuery, body);
+          const answer = invoke(exchange, body);
           if (isPromise(answer))
             answer.then((output) => writeInvocation(res, output, requestId)).catch(failed);
           else writeInvocation(res, answer, requestId);
@@ -309,12 +300,11 @@ export function createEdgeServer(options: EdgeOptions): http.Server {
   }
 
   function invoke(
-    req: http.IncomingMessage,
-    rawPath: string,
-    rawQuery: string,
+    exchange: Exchange,
     body: Buffer,
   ): InvokeEndpointResult | Promise<InvokeEndpointResult> {
-    authenticate(req, rawPath, rawQuery, body);
+    const { req, rawPath } = exchange;
+    authenticate(exchange, body);
     const encodedName = RUNTIME_PATH.exec(rawPath)![1];
     let endpointName: string;
     try {
@@ -333,15 +323,10 @@ export function createEdgeServer(options: EdgeOptions): http.Server {
     return options.runtime.invokeEndpoint(input as { EndpointName: string; Body: Uint8Array });
   }
 
-  async function handleS3(
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    rawPath: string,
-    rawQuery: string,
-    requestId: string,
-  ): Promise<void> {
+  async function handleS3(exchange: Exchange): Promise<void> {
+    const { req, res, rawPath, rawQuery, requestId } = exchange;
     const host = header(req, "host") ?? "127.0.0.1";
-    const auth = authenticate(req, rawPath, rawQuery);
+    const auth = authenticate(exchange);
     if (!auth.presigned && header(req, "x-amz-content-sha256") === undefined) {
       // SigV4 for S3 must say how the payload is covered (a hash, unsigned, or streaming).
       throw new AwsError(
@@ -381,14 +366,8 @@ export function createEdgeServer(options: EdgeOptions): http.Server {
   }
 
   /** Encodes a failure in the route's protocol; only a non-AwsError is a 500 (and logged). */
-  function answerFailure(
-    caught: unknown,
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    protocol: Protocol,
-    rawPath: string,
-    requestId: string,
-  ): void {
+  function answerFailure(caught: unknown, exchange: Exchange, protocol: Protocol): void {
+    const { req, res, rawPath, requestId } = exchange;
     let error: AwsError;
     if (caught instanceof AwsError) {
       error = caught;
@@ -420,26 +399,19 @@ export function createEdgeServer(options: EdgeOptions): http.Server {
   }
 
   /** Every route but InvokeEndpoint's (handleRuntime answers that one without a promise). */
-  async function handle(
-    current: Route,
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    rawPath: string,
-    rawQuery: string,
-    requestId: string,
-  ): Promise<void> {
+  async function handle(current: Route, exchange: Exchange): Promise<void> {
     switch (current.kind) {
       case "health":
-        writeJson(res, 200, options.health(), requestId);
+        writeJson(exchange.res, 200, options.health(), exchange.requestId);
         return;
       case "local":
-        await handleLocal(req, res, rawPath, rawQuery, requestId);
+        await handleLocal(exchange);
         return;
       case "json":
-        await handleJson(req, res, rawPath, rawQuery, requestId);
+        await handleJson(exchange);
         return;
       case "s3":
-        await handleS3(req, res, rawPath, rawQuery, requestId);
+        await handleS3(exchange);
         return;
     }
   }
@@ -450,15 +422,15 @@ export function createEdgeServer(options: EdgeOptions): http.Server {
     const questionMark = rawUrl.indexOf("?");
     const rawPath = questionMark < 0 ? rawUrl : rawUrl.slice(0, questionMark);
     const rawQuery = questionMark < 0 ? "" : rawUrl.slice(questionMark + 1);
+    const exchange: Exchange = { req, res, rawPath, rawQuery, requestId };
     let current: Route = { protocol: "json", kind: "json" };
-    const failed = (caught: unknown) =>
-      answerFailure(caught, req, res, current.protocol, rawPath, requestId);
+    const failed = (caught: unknown) => answerFailure(caught, exchange, current.protocol);
     try {
       current = route(req, rawPath, rawQuery);
       if (current.kind === "runtime") {
-        handleRuntime(req, res, rawPath, rawQuery, requestId, failed);
+        handleRuntime(exchange, failed);
       } else {
-        handle(current, req, res, rawPath, rawQuery, requestId).catch(failed);
+        handle(current, exchange).catch(failed);
       }
     } catch (caught) {
       failed(caught);
