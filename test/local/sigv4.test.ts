@@ -463,6 +463,28 @@ const ODD_CASES: OddCase[] = [
     body: "",
   },
   {
+    // An SDK-shaped list (lower case, no repeats) takes the verifier's precomputed path.
+    name: "a plain SignedHeaders list naming a header that was not sent",
+    service: "sagemaker",
+    method: "POST",
+    rawPath: "/endpoints/e/invocations",
+    rawQuery: "",
+    headers: { host: "h", "content-type": "text/csv", "x-custom": "a  b" },
+    signedHeaders: ["content-type", "host", "missing", "x-amz-date", "x-custom"],
+    body: "1,2,3",
+  },
+  {
+    // Any other list takes the signer's own map-and-sort path.
+    name: "SignedHeaders in mixed case, unsorted and repeated",
+    service: "sagemaker",
+    method: "POST",
+    rawPath: "/",
+    rawQuery: "",
+    headers: { host: "h", "x-custom": "v", accept: "*/*" },
+    signedHeaders: ["x-custom", "Host", "host", "accept", "x-custom", "X-Amz-Date"],
+    body: "{}",
+  },
+  {
     name: "an unsigned x-amz-content-sha256 leaves the body out (the signer signs an empty payload)",
     service: "sagemaker",
     method: "POST",

@@ -10,6 +10,7 @@ import * as crypto from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import type { Checksum, SourceData } from "@smithy/types";
 import type { LocalCredentials } from "../credentials";
+import { KeyedHmacSha256, sha256Hex } from "./keyedHmac";
 
 /** AWS rejects requests whose signing time is more than 15 minutes away from its own. */
 export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
@@ -97,8 +98,80 @@ export interface IncomingSignedRequest {
   body?: Buffer;
 }
 
-const AUTH_PATTERN =
-  /^AWS4-HMAC-SHA256\s+Credential=([^,\s]+)\s*,\s*SignedHeaders=([^,\s]+)\s*,\s*Signature=([0-9a-fA-F]+)\s*$/;
+/** An Authorization header up to its signature (`..., Signature=`), as the SDKs write it. */
+const SCOPE_PATTERN =
+  /^AWS4-HMAC-SHA256\s+Credential=([^,\s]+)\s*,\s*SignedHeaders=([^,\s]+)\s*,\s*$/;
+const HEX = /^[0-9a-fA-F]+$/;
+
+/** What an Authorization header says before its signature; the same text comes on every request. */
+interface PresentedScope {
+  accessKeyId: string;
+  shortDate: string;
+  region: string;
+  service: string;
+  /** SignedHeaders as listed. */
+  signedHeaders: string[];
+  /**
+   * The canonical header names in order (x-amz-date included, the names the signer adds itself
+   * left out), when the list is plain: lower-case and without repeats, as every SDK writes it.
+   * Otherwise undefined, and each request takes the general path.
+   */
+  canonicalNames?: string[];
+}
+
+/** Parsed scopes by header text up to the signature (one per client, day and service). */
+const presentedScopes = new Map<string, PresentedScope>();
+const MAX_PRESENTED_SCOPES = 256;
+
+function presentedAuthorization(authorization: string): {
+  scope: PresentedScope;
+  signature: string;
+} {
+  const text = authorization.trim();
+  const at = text.lastIndexOf("Signature=");
+  const signature = at < 0 ? "" : text.slice(at + "Signature=".length);
+  const head = text.slice(0, Math.max(0, at));
+  let scope = HEX.test(signature) ? presentedScopes.get(head) : undefined;
+  if (scope === undefined) {
+    const match = HEX.test(signature) ? SCOPE_PATTERN.exec(head) : null;
+    if (!match) {
+      throw new AuthFailure(
+        "malformed",
+        `Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' with algorithm AWS4-HMAC-SHA256. Authorization=${authorization.split(" ")[0]}`,
+      );
+    }
+    scope = parseScope(match[1], match[2]);
+    if (presentedScopes.size >= MAX_PRESENTED_SCOPES) presentedScopes.clear();
+    presentedScopes.set(head, scope);
+  }
+  return { scope, signature };
+}
+
+function parseScope(credential: string, signedHeadersText: string): PresentedScope {
+  const credentialParts = credential.split("/");
+  if (credentialParts.length !== 5 || credentialParts[4] !== "aws4_request") {
+    throw new AuthFailure(
+      "malformed",
+      `Credential should be scoped to a valid region, service and 'aws4_request'. Credential=${credential}`,
+    );
+  }
+  const [accessKeyId, shortDate, region, service] = credentialParts;
+  const signedHeaders = signedHeadersText.split(";");
+  const plain = signedHeaders.filter(
+    (name) => name !== "authorization" && name !== "date" && name !== "x-amz-date",
+  );
+  const isPlain =
+    plain.every((name) => name === name.toLowerCase() && name !== "__proto__") &&
+    new Set(plain).size === plain.length;
+  return {
+    accessKeyId,
+    shortDate,
+    region,
+    service,
+    signedHeaders,
+    canonicalNames: isPlain ? [...plain, "x-amz-date"].sort() : undefined,
+  };
+}
 
 /** Parses a query string into the decoded map the signer canonicalizes (repeated keys -> arrays). */
 export function parseQuery(rawQuery: string): Record<string, string | string[]> {
@@ -173,12 +246,6 @@ function signingTime(text: string): { date: Date; longDate: string } | undefined
   return lastSigningTime;
 }
 
-/** SHA-256 in hex; the one-shot crypto.hash (Node >= 20.12) skips a Hash object per call. */
-const sha256Hex: (data: string | Buffer) => string =
-  typeof crypto.hash === "function"
-    ? (data) => crypto.hash("sha256", data, "hex")
-    : (data) => crypto.createHash("sha256").update(data).digest("hex");
-
 /**
  * Signing keys change once a day per region and service, so they are derived once and kept (as
  * AWS SDK signers do): every verified request returns one, and four HMACs per request on the
@@ -220,10 +287,18 @@ export function deriveSigningKey(
   return key;
 }
 
-function timingSafeEqualHex(a: string, b: string): boolean {
-  const left = Buffer.from(a.toLowerCase(), "utf8");
-  const right = Buffer.from(b.toLowerCase(), "utf8");
-  return left.length === right.length && crypto.timingSafeEqual(left, right);
+/** Two signatures' hex digits, compared in constant time without allocating per request. */
+const SIGNATURE_HEX_DIGITS = 64;
+const expectedDigits = Buffer.alloc(SIGNATURE_HEX_DIGITS);
+const presentedDigits = Buffer.alloc(SIGNATURE_HEX_DIGITS);
+
+function timingSafeEqualHex(expected: string, presented: string): boolean {
+  if (expected.length !== SIGNATURE_HEX_DIGITS || presented.length !== SIGNATURE_HEX_DIGITS) {
+    return false;
+  }
+  expectedDigits.write(expected.toLowerCase(), 0, "latin1");
+  presentedDigits.write(presented.toLowerCase(), 0, "latin1");
+  return crypto.timingSafeEqual(expectedDigits, presentedDigits);
 }
 
 /**
@@ -321,27 +396,77 @@ function canonicalQuery(query: Record<string, string | string[]>): string {
 /** Header values the signer changes: line breaks, tabs, runs of spaces, edge spaces. */
 const NEEDS_FOLDING = /[\r\n\t]| {2}|^ | $/;
 
+/** The canonical headers block of a request, its SignedHeaders line, and what it signed as x-amz-content-sha256. */
+interface CanonicalHeaders {
+  lines: string;
+  names: string;
+  signedContentSha256: string | undefined;
+}
+
+/**
+ * The signed headers as the signer canonicalizes them, with the date it signs with. A plain list
+ * is read straight into the block in its precomputed order; any other goes through the map the
+ * signer itself builds.
+ */
+function canonicalHeaders(
+  requestHeaders: IncomingHttpHeaders,
+  scope: PresentedScope,
+  longDate: string,
+): CanonicalHeaders {
+  const names = scope.canonicalNames;
+  if (names !== undefined) {
+    let lines = "";
+    let present = "";
+    let signedContentSha256: string | undefined;
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i];
+      const value = name === "x-amz-date" ? longDate : headerValue(requestHeaders, name);
+      if (value === undefined) continue; // listed but not sent: the signer leaves it out
+      if (name === "x-amz-content-sha256") signedContentSha256 = value;
+      lines += `${name}:${canonicalValue(value)}\n`;
+      present += present.length === 0 ? name : `;${name}`;
+    }
+    return { lines, names: present, signedContentSha256 };
+  }
+  const headers = signedHeaderValues(requestHeaders, scope.signedHeaders);
+  headers.set("x-amz-date", longDate);
+  return headerBlock(headers);
+}
+
+/** The canonical headers block of signed header values by lower-case name (the signer's way). */
+function headerBlock(headers: Map<string, string>): CanonicalHeaders {
+  const names = [...headers.keys()].sort();
+  let lines = "";
+  for (const name of names) lines += `${name}:${canonicalValue(headers.get(name)!)}\n`;
+  return {
+    lines,
+    names: names.join(";"),
+    signedContentSha256: headers.get("x-amz-content-sha256"),
+  };
+}
+
+/** A header value as the signer writes it: line breaks and runs of blanks folded, edges trimmed. */
+function canonicalValue(value: string): string {
+  return NEEDS_FOLDING.test(value)
+    ? value
+        .replace(/[\r\n]/g, " ")
+        .replace(/[ \t]+/g, " ")
+        .replace(/^ | $/g, "")
+    : value;
+}
+
 function canonicalRequest(
   method: string,
   path: string,
   query: string,
-  headers: Map<string, string>,
+  headers: CanonicalHeaders,
   payloadHash: string,
 ): string {
-  const names = [...headers.keys()].sort();
-  let lines = "";
-  for (const name of names) {
-    let value = headers.get(name)!;
-    if (NEEDS_FOLDING.test(value)) {
-      value = value
-        .replace(/[\r\n]/g, " ")
-        .replace(/[ \t]+/g, " ")
-        .replace(/^ | $/g, "");
-    }
-    lines += `${name}:${value}\n`;
-  }
-  return `${method || "GET"}\n${path}\n${query}\n${lines}\n${names.join(";")}\n${payloadHash}`;
+  return `${method || "GET"}\n${path}\n${query}\n${headers.lines}\n${headers.names}\n${payloadHash}`;
 }
+
+/** The keyed HMAC of the signing key last used: requests come in runs with the same key. */
+let lastKeyedHmac: KeyedHmacSha256 | undefined;
 
 function requestSignature(
   signingKey: Buffer,
@@ -349,11 +474,8 @@ function requestSignature(
   scope: string,
   canonical: string,
 ): string {
-  const hashed = sha256Hex(canonical);
-  return crypto
-    .createHmac("sha256", signingKey)
-    .update(`AWS4-HMAC-SHA256\n${longDate}\n${scope}\n${hashed}`, "utf8")
-    .digest("hex");
+  if (lastKeyedHmac?.key !== signingKey) lastKeyedHmac = new KeyedHmacSha256(signingKey);
+  return lastKeyedHmac.hex(`AWS4-HMAC-SHA256\n${longDate}\n${scope}\n${sha256Hex(canonical)}`);
 }
 
 /**
@@ -379,22 +501,8 @@ export function verifySigV4(
     }
     throw new AuthFailure("missing", "Missing Authentication Token");
   }
-  const match = AUTH_PATTERN.exec(authorization.trim());
-  if (!match) {
-    throw new AuthFailure(
-      "malformed",
-      `Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' with algorithm AWS4-HMAC-SHA256. Authorization=${authorization.split(" ")[0]}`,
-    );
-  }
-  const [, credential, signedHeadersText, signature] = match;
-  const credentialParts = credential.split("/");
-  if (credentialParts.length !== 5 || credentialParts[4] !== "aws4_request") {
-    throw new AuthFailure(
-      "malformed",
-      `Credential should be scoped to a valid region, service and 'aws4_request'. Credential=${credential}`,
-    );
-  }
-  const [accessKeyId, shortDate, region, service] = credentialParts;
+  const { scope: presented, signature } = presentedAuthorization(authorization);
+  const { accessKeyId, shortDate, region, service } = presented;
   if (accessKeyId !== credentials.accessKeyId) {
     throw new AuthFailure(
       "unknownAccessKey",
@@ -429,11 +537,8 @@ export function verifySigV4(
     );
   }
 
-  const signedHeaders = signedHeadersText.split(";");
-  // What the signer signs besides the headers the client listed: the date it signs with.
   const longDate = signing.longDate;
-  const headers = signedHeaderValues(request.headers, signedHeaders);
-  headers.set("x-amz-date", longDate);
+  const headers = canonicalHeaders(request.headers, presented, longDate);
   const declaredHash = headerValue(request.headers, "x-amz-content-sha256");
   const bodyHash = request.body === undefined ? undefined : sha256Hex(request.body);
   // The signer trusts a declared payload hash; with the body at hand, the declaration must be true.
@@ -442,7 +547,7 @@ export function verifySigV4(
   // A declared hash counts only when signed (an unsigned one stands for an empty payload);
   // without one the signature covers the body's own hash.
   const signedPayloadHash =
-    headers.get("x-amz-content-sha256") ??
+    headers.signedContentSha256 ??
     (declaredHash !== undefined ? EMPTY_SHA256 : (bodyHash ?? EMPTY_SHA256));
   const signingShortDate = longDate.slice(0, 8);
   const signingKey = deriveSigningKey(
@@ -458,7 +563,7 @@ export function verifySigV4(
     canonicalRequest(
       request.method,
       canonicalPath(request.rawPath, service),
-      canonicalQuery(parseQuery(request.rawQuery)),
+      request.rawQuery.length === 0 ? "" : canonicalQuery(parseQuery(request.rawQuery)),
       headers,
       signedPayloadHash,
     ),
@@ -599,7 +704,7 @@ function verifyPresigned(
       request.method,
       canonicalPath(request.rawPath, service),
       canonicalQuery(signedQuery),
-      headers,
+      headerBlock(headers),
       payloadHash,
     ),
   );
