@@ -14,6 +14,7 @@ import { AwsError, type JsonService } from "../context";
 import type { LocalCredentials } from "../credentials";
 import { changeClock, clockDocument, type HealthDocument } from "./localApi";
 import { verifiedS3Body, type VerifiedBody } from "./payload";
+import { ResponseBatch } from "./responseBatch";
 import { authError, newRequestId, writeError, writeJson, type Protocol } from "./responses";
 import {
   MAX_INVOCATION_PAYLOAD_BYTES,
@@ -125,11 +126,15 @@ function asBuffer(bytes: Uint8Array | undefined): Buffer {
     : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** InvokeEndpoint's REST-JSON answer: the body as is, the output members as headers. */
+/**
+ * InvokeEndpoint's REST-JSON answer: the body as is, the output members as headers; the head is
+ * written now and the body with this event-loop turn's other answers (ResponseBatch).
+ */
 function writeInvocation(
   res: http.ServerResponse,
   output: InvokeEndpointResult,
   requestId: string,
+  batch: ResponseBatch,
 ): void {
   const payload = asBuffer(output.Body as Uint8Array | undefined);
   const headers: Record<string, string | number> = {
@@ -145,7 +150,7 @@ function writeInvocation(
   if (output.ClosedSessionId)
     headers["X-Amzn-SageMaker-Closed-Session-Id"] = output.ClosedSessionId;
   res.writeHead(200, headers);
-  res.end(payload);
+  batch.end(res, payload);
 }
 
 /**
@@ -207,6 +212,7 @@ function readBody(
 
 export function createEdgeServer(options: EdgeOptions): http.Server {
   const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
+  const answers = new ResponseBatch(log);
 
   function authenticate({ req, rawPath, rawQuery }: Exchange, body?: Buffer): VerifiedAuth {
     return verifySigV4(
@@ -289,8 +295,8 @@ export function createEdgeServer(options: EdgeOptions): http.Server {
         try {
           const answer = invoke(exchange, body);
           if (isPromise(answer))
-            answer.then((output) => writeInvocation(res, output, requestId)).catch(failed);
-          else writeInvocation(res, answer, requestId);
+            answer.then((output) => writeInvocation(res, output, requestId, answers)).catch(failed);
+          else writeInvocation(res, answer, requestId, answers);
         } catch (error) {
           failed(error);
         }
