@@ -186,7 +186,7 @@ test("after a crash, journaled lines are republished and a torn last line is not
   const key = "dc/ep/AllTraffic/2024/03/05/14/58-00-000-11111111-1111-4111-8111-111111111111.jsonl";
   const header = { bucket: "capture", key };
   const file = journalFile(journalDir(workspace), header);
-  await appendToJournal(file, header, [record(1), record(2)]);
+  await appendToJournal(file, header, [Buffer.from(`${record(1)}\n${record(2)}\n`)]);
   fs.appendFileSync(file, '{"n":3,"tor');
   // A journal torn inside its header holds nothing that was flushed.
   const torn = journalFile(journalDir(workspace), { bucket: "capture", key: "dc/x.jsonl" });
@@ -195,7 +195,7 @@ test("after a crash, journaled lines are republished and a torn last line is not
   // And one for a bucket that does not exist yet: kept and retried, not lost.
   const laterHeader = { bucket: "later", key: "dc/ep/AllTraffic/2024/03/05/14/58-30-000-x.jsonl" };
   const laterFile = journalFile(journalDir(workspace), laterHeader);
-  await appendToJournal(laterFile, laterHeader, [record(9)]);
+  await appendToJournal(laterFile, laterHeader, [Buffer.from(`${record(9)}\n`)]);
 
   const w = writer();
   await w.flush();

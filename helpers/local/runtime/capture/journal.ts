@@ -27,22 +27,20 @@ export function journalFile(dir: string, header: JournalHeader): string {
 }
 
 /**
- * Appends complete lines (each without its newline) and waits until they are on disk; returns
- * the bytes appended after the header (what the capture object gains).
+ * Appends complete lines (the bytes of whole lines, each ending in its newline) and waits until
+ * they are on disk.
  */
 export async function appendToJournal(
   file: string,
   header: JournalHeader,
-  lines: string[],
-): Promise<Buffer> {
+  chunks: Buffer[],
+): Promise<void> {
   await fs.promises.mkdir(path.dirname(file), { recursive: true });
   const isNew = !fs.existsSync(file);
-  const body = Buffer.from(lines.length === 0 ? "" : lines.join("\n") + "\n", "utf8");
   const handle = await fs.promises.open(file, "a");
   try {
-    await handle.writeFile(
-      isNew ? Buffer.concat([Buffer.from(JSON.stringify(header) + "\n", "utf8"), body]) : body,
-    );
+    if (isNew) await writeAll(handle, Buffer.from(JSON.stringify(header) + "\n", "utf8"));
+    for (const chunk of chunks) await writeAll(handle, chunk);
     await handle.sync();
   } finally {
     await handle.close();
@@ -51,7 +49,12 @@ export async function appendToJournal(
     // The new directory entry must be durable too, or a crash could lose the whole file.
     await syncDirectory(path.dirname(file));
   }
-  return body;
+}
+
+async function writeAll(handle: fs.promises.FileHandle, bytes: Buffer): Promise<void> {
+  for (let at = 0; at < bytes.length;) {
+    at += (await handle.write(bytes, at, bytes.length - at)).bytesWritten;
+  }
 }
 
 async function syncDirectory(dir: string): Promise<void> {

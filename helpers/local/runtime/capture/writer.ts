@@ -22,6 +22,7 @@ import * as fs from "node:fs";
 import { Readable } from "node:stream";
 import type { Clock, ObjectStore } from "../../context";
 import { appendToJournal, journalFile, listJournalFiles, readJournal } from "./journal";
+import { PendingLines } from "./pendingLines";
 import { captureObjectKey, hourOf } from "./record";
 
 export interface CaptureTarget {
@@ -50,7 +51,7 @@ interface CaptureFile {
   hour: number;
   openedMs: number;
   /** Lines appended since the last flush. */
-  pending: string[];
+  pending: PendingLines;
   /** Bytes of lines journaled plus pending (decides rolling by size). */
   bytes: number;
   /** Journaled lines not yet published (a failed publish is retried on the next flush). */
@@ -141,7 +142,7 @@ export class CaptureWriter {
         journal: journalFile(this.dir, { bucket: target.bucket, key }),
         hour,
         openedMs: time.getTime(),
-        pending: [],
+        pending: new PendingLines(),
         bytes: 0,
         unpublished: false,
         journaled: [],
@@ -151,8 +152,7 @@ export class CaptureWriter {
       };
       this.open.set(id, file);
     }
-    file.pending.push(line);
-    file.bytes += Buffer.byteLength(line) + 1;
+    file.bytes += file.pending.append(line);
     this.counts.appended++;
   }
 
@@ -221,7 +221,7 @@ export class CaptureWriter {
     // Published closed files are done: their journal is no longer needed.
     for (let i = this.closing.length - 1; i >= 0; i--) {
       const file = this.closing[i];
-      if (!file.unpublished && file.pending.length === 0) {
+      if (!file.unpublished && file.pending.lines === 0) {
         this.closing.splice(i, 1);
         file.journaled = [];
         await fs.promises.rm(file.journal, { force: true });
@@ -232,25 +232,22 @@ export class CaptureWriter {
   }
 
   private async flushFile(file: CaptureFile): Promise<void> {
-    if (file.pending.length > 0) {
-      const lines = file.pending;
-      file.pending = [];
+    if (file.pending.lines > 0) {
+      const taken = file.pending.take();
       try {
-        const chunk = await appendToJournal(
-          file.journal,
-          { bucket: file.bucket, key: file.key },
-          lines,
-        );
-        file.journaled.push(chunk);
-        file.md5.update(chunk);
+        await appendToJournal(file.journal, { bucket: file.bucket, key: file.key }, taken.chunks);
       } catch (error) {
         // Not durable yet: keep the lines buffered and try again next time.
-        file.pending = lines.concat(file.pending);
+        file.pending.restore(taken);
         this.counts.publishFailures++;
         this.log(`data capture: could not journal ${file.key}: ${(error as Error).message}`);
         return;
       }
-      this.journaledLines.set(file, (this.journaledLines.get(file) ?? 0) + lines.length);
+      for (const chunk of taken.chunks) {
+        file.journaled.push(chunk);
+        file.md5.update(chunk);
+      }
+      this.journaledLines.set(file, (this.journaledLines.get(file) ?? 0) + taken.lines);
       file.unpublished = true;
     }
     if (!file.unpublished) return;
