@@ -5,6 +5,7 @@
  * model-monitor-formats.md §11). Failures are ContainerErrors carrying the HTTP status the
  * container answers with; the runtime turns them into SageMaker Runtime's ModelError.
  */
+import { parsePlainCsvBytes } from "./plainCsvBytes";
 import { pythonFloatRepr, pythonJsonFloat } from "./pythonFloat";
 import type { ServedModel } from "./xgboostModel";
 
@@ -168,7 +169,11 @@ export function parseLibsvmRows(text: string, numFeatures: number): DenseRows {
 
 function decodeRequest(body: Buffer, contentType: string | undefined, model: ServedModel) {
   const type = mediaType(contentType);
-  if (type === "text/csv") return parseCsvRows(body.toString("utf8"), model.numFeatures);
+  if (type === "text/csv") {
+    const plain = parsePlainCsvBytes(body, model.numFeatures);
+    if (plain) return { values: plain.values, nrow: plain.nrow, ncol: model.numFeatures };
+    return parseCsvRows(body.toString("utf8"), model.numFeatures);
+  }
   if (type === "text/libsvm") return parseLibsvmRows(body.toString("utf8"), model.numFeatures);
   const why =
     type === NOT_LOCAL_TYPE
