@@ -13,6 +13,7 @@ import {
   EMPTY_SHA256,
   NodeSha256,
   parseQuery,
+  signingServiceOf,
   verifySigV4,
   type IncomingSignedRequest,
 } from "../../helpers/local/server/sigv4";
@@ -653,5 +654,41 @@ describe("presigned URLs made by @smithy/signature-v4 verify", () => {
     for (const other of tampered) {
       expect(failureKind(() => verifySigV4(other, CREDENTIALS, NOW))).toBe("signatureMismatch");
     }
+  });
+});
+
+describe("signingServiceOf (routing before the check)", () => {
+  test("a checked header's service comes from its parsed scope; others from the credential", async () => {
+    const signed = await signer("sagemaker").sign(
+      {
+        method: "POST",
+        protocol: "http:",
+        hostname: "127.0.0.1",
+        port: 4566,
+        path: "/endpoints/e/invocations",
+        headers: { host: "127.0.0.1:4566", "content-type": "text/csv" },
+        body: "1,2",
+      },
+      { signingDate: NOW },
+    );
+    const headers = lowerCaseHeaders(signed.headers);
+    verifySigV4(
+      {
+        method: "POST",
+        rawPath: "/endpoints/e/invocations",
+        rawQuery: "",
+        headers,
+        body: Buffer.from("1,2"),
+      },
+      CREDENTIALS,
+      NOW,
+    );
+    expect(signingServiceOf(String(headers.authorization))).toBe("sagemaker");
+    // Never checked, malformed after the credential: still routed by the credential's service.
+    expect(
+      signingServiceOf("AWS4-HMAC-SHA256 Credential=AKID/20260304/us-east-1/s3/aws4_request, junk"),
+    ).toBe("s3");
+    expect(signingServiceOf("")).toBeUndefined();
+    expect(signingServiceOf("Bearer abc Signature=zz")).toBeUndefined();
   });
 });

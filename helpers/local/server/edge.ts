@@ -23,7 +23,7 @@ import {
   type InvokeEndpointResult,
   type RuntimeService,
 } from "./runtime";
-import { AuthFailure, parseQuery, verifySigV4, type VerifiedAuth } from "./sigv4";
+import { AuthFailure, parseQuery, signingServiceOf, verifySigV4, type VerifiedAuth } from "./sigv4";
 
 /** An S3 REST request after routing and authentication; the body is decoded and verified. */
 export interface S3Request {
@@ -95,9 +95,7 @@ function route(req: http.IncomingMessage, rawPath: string, rawQuery: string): Ro
   if (header(req, "x-amz-target") !== undefined) {
     return { protocol: "json", kind: "json" };
   }
-  const signingService = /Credential=[^/]*\/[^/]*\/[^/]*\/([^/]+)\//.exec(
-    header(req, "authorization") ?? "",
-  )?.[1];
+  const signingService = signingServiceOf(header(req, "authorization") ?? "");
   const host = header(req, "host") ?? "";
   const runtimePath =
     req.method === "POST" && RUNTIME_PATH.test(rawPath) && !VIRTUAL_HOST.test(host);

@@ -123,6 +123,18 @@ interface PresentedScope {
 const presentedScopes = new Map<string, PresentedScope>();
 const MAX_PRESENTED_SCOPES = 256;
 
+/**
+ * The service an Authorization header's credential scope names, for routing before the check:
+ * never throws. A header already checked (every request after a client's first) is answered from
+ * the parsed scopes; any other by the credential's fourth field, as sent.
+ */
+export function signingServiceOf(authorization: string): string | undefined {
+  const text = authorization.trim();
+  const at = text.lastIndexOf("Signature=");
+  const known = at < 0 ? undefined : presentedScopes.get(text.slice(0, at));
+  return known?.service ?? /Credential=[^/]*\/[^/]*\/[^/]*\/([^/]+)\//.exec(authorization)?.[1];
+}
+
 function presentedAuthorization(authorization: string): {
   scope: PresentedScope;
   signature: string;
