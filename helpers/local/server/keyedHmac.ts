@@ -5,7 +5,7 @@
  * Why not crypto.createHmac: it builds a Hmac object per call (a lazy stream with a native
  * context the garbage collector frees later). On the emulator's request path, where one HMAC per
  * request checks the SigV4 signature, that measured 12-15 us per request against 8-9 us for these
- * two one-shot hashes (bench/README.md, "Endpoint"). No npm package does better: the pure-JS and
+ * two one-shot hashes (bench/README.md, "The endpoint"). No npm package does better: the pure-JS and
  * WASM SHA-256s tried (@noble/hashes, js-sha256, fast-sha256, hash-wasm) are 3-7x slower per hash
  * than node:crypto's, so this is written here over node:crypto's own SHA-256.
  */

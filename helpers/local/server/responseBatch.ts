@@ -5,7 +5,7 @@
  * on its sockets is asleep. On a loaded endpoint, where one poll of the event loop brings requests
  * from many connections, answering each as soon as it is computed wakes the client once per
  * response, each wakeup a cross-CPU interrupt paid by the writing thread (on the 2-core VM of
- * bench/README.md, "Endpoint", the response write cost 45-60 us in the emulator against 27 us
+ * bench/README.md, "The endpoint", the response write cost 45-60 us in the emulator against 27 us
  * in a bare server that keeps its client busy). Written back to back after the turn, the first
  * write wakes the client and the rest find it running: measured 155 -> 120 us of CPU per
  * invocation at 32 connections. A lone request waits one setImmediate hop (microseconds).

@@ -5,7 +5,7 @@
  * Why not an array of the line strings: at thousands of invocations per second, the two seconds
  * of lines between flushes (megabytes) outlived two scavenges, were promoted to V8's old
  * generation, and were reclaimed by full mark-compact collections: 15 ms pauses every few
- * seconds with capture on, the endpoint's p99 (bench/README.md, "Endpoint"). Written into
+ * seconds with capture on, the endpoint's p99 (bench/README.md, "The endpoint"). Written into
  * Buffers, each line string dies young; the bytes are what the journal and the object need anyway.
  */
 
