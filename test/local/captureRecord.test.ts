@@ -58,6 +58,7 @@ const PAYLOADS: CapturedInvocation["input"][] = [
   { body: Buffer.from([0xc3, 0x28, 0xed, 0xa0, 0x80]), contentType: "text/csv" }, // invalid UTF-8
   { body: Buffer.alloc(0), contentType: 'text/"odd"\\type' },
   { body: Buffer.from("x"), contentType: "image/png" },
+  { body: Buffer.from("y"), contentType: "" }, // an empty type is not a missing one (null)
 ];
 
 describe("capture record line", () => {
