@@ -129,23 +129,28 @@ const MAX_PRESENTED_SCOPES = 256;
  * the parsed scopes; any other by the credential's fourth field, as sent.
  */
 export function signingServiceOf(authorization: string): string | undefined {
+  const known = presentedScopes.get(splitAuthorization(authorization).head);
+  return known?.service ?? /Credential=[^/]*\/[^/]*\/[^/]*\/([^/]+)\//.exec(authorization)?.[1];
+}
+
+/** An Authorization header as the text up to its signature and the signature after it. */
+function splitAuthorization(authorization: string): { head: string; signature: string } {
   const text = authorization.trim();
   const at = text.lastIndexOf("Signature=");
-  const known = at < 0 ? undefined : presentedScopes.get(text.slice(0, at));
-  return known?.service ?? /Credential=[^/]*\/[^/]*\/[^/]*\/([^/]+)\//.exec(authorization)?.[1];
+  return at < 0
+    ? { head: "", signature: "" }
+    : { head: text.slice(0, at), signature: text.slice(at + "Signature=".length) };
 }
 
 function presentedAuthorization(authorization: string): {
   scope: PresentedScope;
   signature: string;
 } {
-  const text = authorization.trim();
-  const at = text.lastIndexOf("Signature=");
-  const signature = at < 0 ? "" : text.slice(at + "Signature=".length);
-  const head = text.slice(0, Math.max(0, at));
-  let scope = HEX.test(signature) ? presentedScopes.get(head) : undefined;
+  const { head, signature } = splitAuthorization(authorization);
+  const signed = HEX.test(signature);
+  let scope = signed ? presentedScopes.get(head) : undefined;
   if (scope === undefined) {
-    const match = HEX.test(signature) ? SCOPE_PATTERN.exec(head) : null;
+    const match = signed ? SCOPE_PATTERN.exec(head) : null;
     if (!match) {
       throw new AuthFailure(
         "malformed",
