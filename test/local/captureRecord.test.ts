@@ -1,7 +1,8 @@
 /**
- * The capture record line is written as a string (helpers/local/runtime/capture/record.ts) for
- * speed; it must stay byte for byte what serializing the record object gives, in the format's
- * key order, for any payload, content type, inference id and custom attributes.
+ * The capture record line is written as a string (helpers/local/runtime/capture/record.ts), and
+ * as bytes by the endpoint's encoder (recordEncoder.ts), for speed; both must stay byte for byte
+ * what serializing the record object gives, in the format's key order, for any payload, content
+ * type, inference id and custom attributes.
  */
 import {
   captureEncoding,
@@ -10,6 +11,7 @@ import {
   type CapturedInvocation,
   type CaptureSettings,
 } from "../../helpers/local/runtime/capture/record";
+import { CaptureRecordEncoder } from "../../helpers/local/runtime/capture/recordEncoder";
 import { CAPTURE_SETTINGS } from "./runtime.fixtures";
 
 const SETTINGS: CaptureSettings = {
@@ -59,10 +61,15 @@ const PAYLOADS: CapturedInvocation["input"][] = [
   { body: Buffer.alloc(0), contentType: 'text/"odd"\\type' },
   { body: Buffer.from("x"), contentType: "image/png" },
   { body: Buffer.from("y"), contentType: "" }, // an empty type is not a missing one (null)
+  { body: Buffer.from("20000,2,2,1,24,-1,0.5,3913\n"), contentType: "text/csv" }, // \n escaped
+  { body: Buffer.from("0.07520364224910736"), contentType: "text/csv; charset=utf-8" },
+  { body: Buffer.from("a\x7fb~ "), contentType: "text/csv" }, // DEL is not escaped by JSON
 ];
 
 describe("capture record line", () => {
   test("equals the serialized record object for every combination", () => {
+    // One encoder for all: its cached parts per settings and content types must not leak between.
+    const encoder = new CaptureRecordEncoder();
     let checked = 0;
     for (const input of PAYLOADS) {
       for (const output of PAYLOADS) {
@@ -86,15 +93,54 @@ describe("capture record line", () => {
             };
             const settings = { ...SETTINGS, captureInput, captureOutput };
             const eventId = `00000000-0000-4000-8000-${String(checked).padStart(12, "0")}`;
-            expect(captureRecordLine(invocation, settings, eventId)).toBe(
-              referenceLine(invocation, settings, eventId),
-            );
+            const reference = referenceLine(invocation, settings, eventId);
+            expect(captureRecordLine(invocation, settings, eventId)).toBe(reference);
+            expect(encoder.encode(invocation, settings, eventId).toString("utf8")).toBe(reference);
             checked++;
           }
         }
       }
     }
     expect(checked).toBe(PAYLOADS.length * PAYLOADS.length * 16);
+  });
+
+  test("the encoder's bytes: every single byte value, odd event ids, reuse, and large payloads", () => {
+    const encoder = new CaptureRecordEncoder();
+    const time = new Date(Date.UTC(2024, 2, 5, 14, 7, 9));
+    const check = (invocation: CapturedInvocation, eventId: string) => {
+      const bytes = encoder.encode(invocation, SETTINGS, eventId);
+      // Bytes, not only text: invalid UTF-8 in a payload must be repaired as the reference does.
+      expect(Buffer.compare(bytes, Buffer.from(referenceLine(invocation, SETTINGS, eventId)))).toBe(
+        0,
+      );
+    };
+    for (let b = 0; b < 256; b++) {
+      const body = Buffer.from([0x31, b, 0x2c, b, b]);
+      for (const contentType of ["text/csv", "application/json", "application/x-npy"]) {
+        check({ input: { body, contentType }, output: { body, contentType }, time }, "id");
+      }
+    }
+    const plain = { body: Buffer.from("1,2"), contentType: "text/csv" };
+    for (const eventId of ["", 'q"uote', "back\\slash", "tab\t", "é", "\u2028", "\ud800"]) {
+      check({ input: plain, output: plain, time, inferenceId: eventId }, eventId);
+    }
+    // The answer is a reused view: a later record must not have been written into an earlier copy.
+    const first = Buffer.from(encoder.encode({ input: plain, output: plain, time }, SETTINGS, "a"));
+    encoder.encode(
+      { input: plain, output: plain, time, inferenceId: "x".repeat(64) },
+      SETTINGS,
+      "b",
+    );
+    expect(first.toString()).toBe(
+      referenceLine({ input: plain, output: plain, time }, SETTINGS, "a"),
+    );
+    // Past the encoder's scratch room (64 KiB at worst-case escaping) the string reference answers.
+    for (const size of [10_000, 11_000, 200_000]) {
+      const row = Buffer.from("1,".repeat(size / 2));
+      check({ input: { body: row, contentType: "text/csv" }, output: plain, time }, "big");
+      const ctrl = Buffer.alloc(size, 1);
+      check({ input: { body: ctrl, contentType: "text/csv" }, output: plain, time }, "ctrl");
+    }
   });
 
   test("the inference time follows the clock across seconds, hours and back", () => {

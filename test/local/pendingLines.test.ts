@@ -35,6 +35,16 @@ describe("PendingLines", () => {
     expect(text(pending.take())).toBe(`before\n${big}\nafter ü\n`);
   });
 
+  test("lines given as bytes are copied: the caller may reuse its buffer at once", () => {
+    const pending = new PendingLines();
+    const scratch = Buffer.from("first");
+    expect(pending.append(scratch)).toBe(6);
+    scratch.write("XXXXX");
+    pending.append(scratch.subarray(0, 3));
+    pending.append("text é");
+    expect(text(pending.take())).toBe("first\nXXX\ntext é\n");
+  });
+
   test("what was taken is never overwritten by later lines", () => {
     const pending = new PendingLines();
     pending.append("one");

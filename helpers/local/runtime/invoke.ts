@@ -15,7 +15,8 @@ import {
   MAX_INVOCATION_PAYLOAD_BYTES,
   type InvokeEndpointResult,
 } from "../server/runtime";
-import { captureRecordLine, type CaptureSettings } from "./capture/record";
+import type { CaptureSettings } from "./capture/record";
+import { CaptureRecordEncoder } from "./capture/recordEncoder";
 import type { CaptureTarget } from "./capture/writer";
 import { ContainerError, serveInvocation } from "./container";
 import type { Deployment, EndpointRuntime, VariantHost } from "./hosts";
@@ -150,6 +151,9 @@ function asBuffer(body: InvokeEndpointCommandInput["Body"]): Buffer {
 
 const EMPTY = Buffer.alloc(0);
 
+/** Capture records are encoded into one reused buffer and copied into the writer's buffer. */
+const records = new CaptureRecordEncoder();
+
 /**
  * Answers synchronously unless the endpoint is still being restored after a restart: nothing on
  * the way (model, container, capture buffer) waits on I/O.
@@ -191,7 +195,7 @@ function serve(
   // One uniform draw per invocation decides sampling (§1.1 [P]); 100 % never draws "no".
   if (capture?.enabled && hosts.random() * 100 < capture.samplingPercentage) {
     const time = ctx.clock.now();
-    const line = captureRecordLine(
+    const line = records.encode(
       {
         input: { body, contentType: input.ContentType },
         output: { body: answer.body, contentType: answer.contentType },

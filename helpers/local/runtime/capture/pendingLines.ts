@@ -12,7 +12,8 @@
 /** Room allocated at a time; a larger line gets a chunk of its own size. */
 const CHUNK_BYTES = 256 * 1024;
 /** A UTF-16 code unit is at most 3 UTF-8 bytes; one more for the newline. */
-const worstCaseBytes = (line: string) => line.length * 3 + 1;
+const worstCaseBytes = (line: string | Uint8Array) =>
+  typeof line === "string" ? line.length * 3 + 1 : line.length + 1;
 
 export class PendingLines {
   /** Filled parts of earlier chunks, in order. */
@@ -23,15 +24,24 @@ export class PendingLines {
   private used = 0;
   private lineCount = 0;
 
-  /** Appends a line (without its newline); returns the bytes it took with the newline. */
-  append(line: string): number {
+  /**
+   * Appends a line (without its newline), as text or as its UTF-8 bytes (copied: the caller may
+   * reuse them); returns the bytes it took with the newline.
+   */
+  append(line: string | Uint8Array): number {
     if (this.used + worstCaseBytes(line) > this.chunk.length) {
       if (this.used > this.start) this.parts.push(this.chunk.subarray(this.start, this.used));
       this.chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, worstCaseBytes(line)));
       this.start = 0;
       this.used = 0;
     }
-    const written = this.chunk.write(line, this.used, "utf8");
+    let written: number;
+    if (typeof line === "string") {
+      written = this.chunk.write(line, this.used, "utf8");
+    } else {
+      this.chunk.set(line, this.used);
+      written = line.length;
+    }
     this.chunk[this.used + written] = 0x0a;
     this.used += written + 1;
     this.lineCount++;

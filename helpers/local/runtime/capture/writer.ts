@@ -118,8 +118,11 @@ export class CaptureWriter {
     this.timer.unref();
   }
 
-  /** Buffers one record line (without newline); synchronous and I/O-free. */
-  append(target: CaptureTarget, time: Date, line: string): void {
+  /**
+   * Buffers one record line (without newline; text, or its UTF-8 bytes, copied at once);
+   * synchronous and I/O-free.
+   */
+  append(target: CaptureTarget, time: Date, line: string | Uint8Array): void {
     if (this.closed) throw new Error("The capture writer is closed");
     let id = this.targetIds.get(target);
     if (id === undefined) {

@@ -1,0 +1,217 @@
+/**
+ * The capture record of one invocation written straight as UTF-8 bytes: the same bytes as
+ * `captureRecordLine` (./record.ts, the readable reference) without building the line as a string.
+ *
+ * Why: with capture on, the record line was the largest cost an invocation added (bench/README.md,
+ * "The endpoint"): a few concatenated strings per record, flattened and UTF-8 encoded again to
+ * reach the pending buffer, about 5 µs of the event loop per captured request under load. Here the
+ * parts that only depend on the endpoint's settings and the two content types are encoded once,
+ * and a payload that JSON leaves as it is (printable ASCII without `"` or `\`: every plain CSV row
+ * and number) is copied byte by byte; anything else goes through JSON.stringify as the reference
+ * does, so the bytes stay identical (tested against captureRecordLine over many payloads).
+ *
+ * Written by hand: no npm library writes a fixed-shape JSON record into a reused buffer.
+ */
+import {
+  captureEncoding,
+  captureRecordLine,
+  inferenceTime,
+  type CapturedInvocation,
+  type CaptureSettings,
+} from "./record";
+
+/** Room kept for one record; a record that might not fit is built by the string reference. */
+const SCRATCH_BYTES = 64 * 1024;
+/** JSON escapes a byte as at most 6 bytes (`\u001f`); UTF-8 repair and base64 take less. */
+const WORST_BYTES_PER_BYTE = 6;
+
+/** 1 for the bytes JSON.stringify leaves alone and UTF-8 encodes as themselves. */
+const PLAIN = new Uint8Array(256);
+for (let b = 0x20; b <= 0x7f; b++) PLAIN[b] = b === 0x22 || b === 0x5c ? 0 : 1;
+
+/** The fixed bytes of one record shape, around the two payloads and the metadata. */
+interface RecordParts {
+  /** `{"captureData":{"endpointInput":{...,"data":` (or up to where the output starts). */
+  beforeInput: Buffer;
+  inputEncoding: "CSV" | "JSON" | "BASE64";
+  /** The input's `,"encoding":".."}`, then the output's opening up to its `"data":`. */
+  beforeOutput: Buffer;
+  outputEncoding: "CSV" | "JSON" | "BASE64";
+  /** The output's `,"encoding":".."}` and `},"eventMetadata":{"eventId":`. */
+  beforeEventId: Buffer;
+  /** The fixed parts' total length, for the size bound. */
+  fixedBytes: number;
+}
+
+const INFERENCE_ID = Buffer.from(`,"inferenceId":`);
+const INFERENCE_TIME = Buffer.from(`,"inferenceTime":"`);
+const CUSTOM_ATTRIBUTES = Buffer.from(`","customAttributes":[`);
+const END_WITH_ATTRIBUTES = Buffer.from(`]},"eventVersion":"0"}`);
+const END = Buffer.from(`"},"eventVersion":"0"}`);
+/** What the metadata adds besides its values: the longest of the two ends, both optional keys. */
+const METADATA_BYTES =
+  INFERENCE_ID.length + INFERENCE_TIME.length + CUSTOM_ATTRIBUTES.length + END.length + 24;
+
+function side(mode: "INPUT" | "OUTPUT", contentType: string | undefined): string {
+  const observed = contentType === undefined ? "null" : JSON.stringify(contentType);
+  const key = mode === "INPUT" ? "endpointInput" : "endpointOutput";
+  return `"${key}":{"observedContentType":${observed},"mode":"${mode}","data":`;
+}
+
+function partsOf(
+  settings: CaptureSettings,
+  inputType: string | undefined,
+  outputType: string | undefined,
+): RecordParts {
+  const inputEncoding = captureEncoding(inputType, settings);
+  const outputEncoding = captureEncoding(outputType, settings);
+  const beforeInput = `{"captureData":{` + (settings.captureInput ? side("INPUT", inputType) : "");
+  let beforeOutput = settings.captureInput ? `,"encoding":"${inputEncoding}"}` : "";
+  if (settings.captureOutput) {
+    beforeOutput += (settings.captureInput ? "," : "") + side("OUTPUT", outputType);
+  }
+  const beforeEventId =
+    (settings.captureOutput ? `,"encoding":"${outputEncoding}"}` : "") +
+    `},"eventMetadata":{"eventId":`;
+  const parts = {
+    beforeInput: Buffer.from(beforeInput),
+    inputEncoding,
+    beforeOutput: Buffer.from(beforeOutput),
+    outputEncoding,
+    beforeEventId: Buffer.from(beforeEventId),
+  };
+  return {
+    ...parts,
+    fixedBytes: parts.beforeInput.length + parts.beforeOutput.length + parts.beforeEventId.length,
+  };
+}
+
+export class CaptureRecordEncoder {
+  private readonly scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
+  /** Parts by settings object, then input content type, then output content type. */
+  private readonly shapes = new WeakMap<
+    CaptureSettings,
+    Map<string | undefined, Map<string | undefined, RecordParts>>
+  >();
+  private timeSecond = NaN;
+  private timeBytes = Buffer.alloc(0);
+
+  /**
+   * The record's bytes, without the trailing newline. The answer is a view of a buffer this
+   * encoder reuses: copy it (as PendingLines does) before encoding the next record.
+   */
+  encode(invocation: CapturedInvocation, settings: CaptureSettings, eventId: string): Buffer {
+    const parts = this.parts(settings, invocation.input.contentType, invocation.output.contentType);
+    const { input, output, inferenceId, customAttributes } = invocation;
+    const bound =
+      parts.fixedBytes +
+      METADATA_BYTES +
+      WORST_BYTES_PER_BYTE *
+        ((settings.captureInput ? input.body.length : 0) +
+          (settings.captureOutput ? output.body.length : 0) +
+          eventId.length +
+          (inferenceId?.length ?? 0) +
+          (customAttributes?.length ?? 0) +
+          6);
+    if (bound > SCRATCH_BYTES) {
+      // Large payloads are rare; the string reference writes them exactly.
+      return Buffer.from(captureRecordLine(invocation, settings, eventId));
+    }
+    const out = this.scratch;
+    let at = copy(parts.beforeInput, out, 0);
+    if (settings.captureInput) at = writeData(input.body, parts.inputEncoding, out, at);
+    at = copy(parts.beforeOutput, out, at);
+    if (settings.captureOutput) at = writeData(output.body, parts.outputEncoding, out, at);
+    at = copy(parts.beforeEventId, out, at);
+    at = writeJsonString(eventId, out, at);
+    if (inferenceId !== undefined) {
+      at = copy(INFERENCE_ID, out, at);
+      at = writeJsonString(inferenceId, out, at);
+    }
+    at = copy(INFERENCE_TIME, out, at);
+    at = copy(this.inferenceTimeBytes(invocation.time), out, at);
+    if (customAttributes !== undefined) {
+      // [P] "Not confirmed" 2: customAttributes only when sent, after inferenceTime.
+      at = copy(CUSTOM_ATTRIBUTES, out, at);
+      at = writeJsonString(customAttributes, out, at);
+      at = copy(END_WITH_ATTRIBUTES, out, at);
+    } else {
+      at = copy(END, out, at);
+    }
+    return out.subarray(0, at);
+  }
+
+  private parts(
+    settings: CaptureSettings,
+    inputType: string | undefined,
+    outputType: string | undefined,
+  ): RecordParts {
+    let byInput = this.shapes.get(settings);
+    if (!byInput) {
+      byInput = new Map();
+      this.shapes.set(settings, byInput);
+    }
+    let byOutput = byInput.get(inputType);
+    if (!byOutput) {
+      // An endpoint sees one or two content types; a client sending many is bounded here.
+      if (byInput.size >= 64) byInput.clear();
+      byOutput = new Map();
+      byInput.set(inputType, byOutput);
+    }
+    let parts = byOutput.get(outputType);
+    if (!parts) {
+      if (byOutput.size >= 64) byOutput.clear();
+      parts = partsOf(settings, inputType, outputType);
+      byOutput.set(outputType, parts);
+    }
+    return parts;
+  }
+
+  private inferenceTimeBytes(time: Date): Buffer {
+    const second = Math.floor(time.getTime() / 1000);
+    if (second !== this.timeSecond) {
+      this.timeSecond = second;
+      this.timeBytes = Buffer.from(inferenceTime(time), "latin1");
+    }
+    return this.timeBytes;
+  }
+}
+
+function copy(bytes: Buffer, out: Buffer, at: number): number {
+  out.set(bytes, at);
+  return at + bytes.length;
+}
+
+/** A payload as the record's `data` string: text (CSV, JSON) or base64. */
+function writeData(body: Buffer, encoding: RecordParts["inputEncoding"], out: Buffer, at: number) {
+  if (encoding === "BASE64") {
+    out[at] = 0x22;
+    at += 1 + out.write(body.toString("base64"), at + 1, "latin1");
+    out[at] = 0x22;
+    return at + 1;
+  }
+  // JSON leaves plain bytes as they are: copy them, quoted; otherwise serialize as the reference.
+  out[at] = 0x22;
+  let to = at + 1;
+  for (let i = 0; i < body.length; i++) {
+    const b = body[i];
+    if (PLAIN[b] === 0) {
+      return at + out.write(JSON.stringify(body.toString("utf8")), at, "utf8");
+    }
+    out[to++] = b;
+  }
+  out[to] = 0x22;
+  return to + 1;
+}
+
+function writeJsonString(text: string, out: Buffer, at: number): number {
+  out[at] = 0x22;
+  let to = at + 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0xff || PLAIN[c] === 0) return at + out.write(JSON.stringify(text), at, "utf8");
+    out[to++] = c;
+  }
+  out[to] = 0x22;
+  return to + 1;
+}
