@@ -73,16 +73,16 @@ function partsOf(
   const beforeEventId =
     (settings.captureOutput ? `,"encoding":"${outputEncoding}"}` : "") +
     `},"eventMetadata":{"eventId":`;
-  const parts = {
-    beforeInput: Buffer.from(beforeInput),
-    inputEncoding,
-    beforeOutput: Buffer.from(beforeOutput),
-    outputEncoding,
-    beforeEventId: Buffer.from(beforeEventId),
-  };
+  const [head, middle, tail] = [beforeInput, beforeOutput, beforeEventId].map((t) =>
+    Buffer.from(t),
+  );
   return {
-    ...parts,
-    fixedBytes: parts.beforeInput.length + parts.beforeOutput.length + parts.beforeEventId.length,
+    beforeInput: head,
+    inputEncoding,
+    beforeOutput: middle,
+    outputEncoding,
+    beforeEventId: tail,
+    fixedBytes: head.length + middle.length + tail.length,
   };
 }
 
