@@ -19,7 +19,7 @@ import * as path from "node:path";
 import { PassThrough, Readable, Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { AwsError, type Clock, type ObjectMetadata, type ObjectStore } from "../context";
-import { TEMP_PREFIX, writeFileAtomic } from "../state/atomicWrite";
+import { TEMP_PREFIX, writeFileAtomic, writeFileSynced } from "../state/atomicWrite";
 import { keyToRelativePath, validateBucketName, validateKey } from "./names";
 
 /** The metadata S3 keeps besides the ObjectMetadata the other services need. */
@@ -237,7 +237,7 @@ export class FileObjectStore implements ObjectStore {
     const relative = keyToRelativePath(key);
     const { temp, size, md5 } = await this.receive(toBody(body), options.md5);
     const checksum = options.checksum?.();
-    return this.commit(bucket, key, relative, temp, {
+    return await this.commit(bucket, key, relative, temp, {
       etag: `"${md5.toString("hex")}"`,
       size,
       options,
@@ -491,7 +491,7 @@ export class FileObjectStore implements ObjectStore {
     const { temp, size } = await this.receive(joined);
     const md5s = Buffer.concat(chosen.map((part) => Buffer.from(stripQuotes(part.etag), "hex")));
     const etag = `"${crypto.createHash("md5").update(md5s).digest("hex")}-${chosen.length}"`;
-    const stored = this.commit(bucket, key, relative, temp, {
+    const stored = await this.commit(bucket, key, relative, temp, {
       etag,
       size,
       options: upload.options,
@@ -531,7 +531,7 @@ export class FileObjectStore implements ObjectStore {
     body: Readable,
     knownMd5?: Buffer,
   ): Promise<{ temp: string; size: number; md5: Buffer }> {
-    const temp = path.join(this.tempDir, `${process.pid}-${crypto.randomBytes(8).toString("hex")}`);
+    const temp = this.tempFile();
     const meter = new Md5Meter(knownMd5 === undefined);
     try {
       await pipeline(body, meter, fs.createWriteStream(temp));
@@ -542,7 +542,19 @@ export class FileObjectStore implements ObjectStore {
     return { temp, size: meter.size, md5: knownMd5 ?? meter.md5!.digest() };
   }
 
-  private commit(
+  /** A fresh temp file name in the store's temp folder (cleared at open). */
+  private tempFile(): string {
+    return path.join(this.tempDir, `${process.pid}-${crypto.randomBytes(8).toString("hex")}`);
+  }
+
+  /**
+   * Makes a received temp file the object. The metadata document is written and fsynced first,
+   * off the event loop (a synchronous fsync here stalled every request for milliseconds at each
+   * capture flush); then data and metadata are renamed into place in one synchronous step, so
+   * concurrent writers of a key finish in a single order and the index, the data file and the
+   * metadata file always agree on the last one.
+   */
+  private async commit(
     bucket: string,
     key: string,
     relative: string,
@@ -554,33 +566,7 @@ export class FileObjectStore implements ObjectStore {
       checksum?: { algorithm: string; value: string };
       partsCount?: number;
     },
-  ): StoredObject {
-    const bucketDir = path.join(this.dataRoot, bucket);
-    const file = path.join(bucketDir, relative);
-    try {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.renameSync(temp, file);
-    } catch (error) {
-      fs.rmSync(temp, { force: true });
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === "ENOTDIR" || code === "EEXIST" || code === "EISDIR" || code === "ENOTEMPTY") {
-        throw new AwsError(
-          "InvalidArgument",
-          `The local emulator cannot store key "${key}": it keeps objects as files under s3/${bucket}/, where one name cannot be both a file and a folder, and another key already uses "${key}" ${code === "ENOTDIR" || code === "EEXIST" ? "as a file on its path" : "as a folder"}. Choose keys where no key is a prefix-folder of another key.`,
-          400,
-          { ArgumentName: "key", ArgumentValue: key },
-        );
-      }
-      if (code === "ENAMETOOLONG") {
-        throw new AwsError(
-          "KeyTooLongError",
-          "Your key is too long (a segment of it is too long for the local file system).",
-          400,
-          { Key: key },
-        );
-      }
-      throw error;
-    }
+  ): Promise<StoredObject> {
     const { options } = result;
     const stored: StoredObject = {
       bucket,
@@ -602,10 +588,55 @@ export class FileObjectStore implements ObjectStore {
       ...stored,
       lastModified: stored.lastModified.toISOString(),
     };
-    writeFileAtomic(this.metaFile(bucket, key), JSON.stringify(persisted) + "\n");
+    const metaTemp = this.tempFile();
+    try {
+      await writeFileSynced(metaTemp, JSON.stringify(persisted) + "\n");
+    } catch (error) {
+      fs.rmSync(temp, { force: true });
+      throw error;
+    }
+    const file = path.join(this.dataRoot, bucket, relative);
+    const metaFile = this.metaFile(bucket, key);
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.renameSync(temp, file);
+    } catch (error) {
+      fs.rmSync(temp, { force: true });
+      fs.rmSync(metaTemp, { force: true });
+      throw this.storageError(bucket, key, error as NodeJS.ErrnoException);
+    }
+    try {
+      fs.mkdirSync(path.dirname(metaFile), { recursive: true });
+      fs.renameSync(metaTemp, metaFile);
+    } catch (error) {
+      fs.rmSync(metaTemp, { force: true });
+      throw error;
+    }
     this.objectMap(bucket).set(key, stored);
     this.sortedKeys.delete(bucket);
     return { ...stored };
+  }
+
+  /** Why a key could not become a file, in S3's words where it has some. */
+  private storageError(bucket: string, key: string, error: NodeJS.ErrnoException): Error {
+    const code = error.code;
+    if (code === "ENOTDIR" || code === "EEXIST" || code === "EISDIR" || code === "ENOTEMPTY") {
+      return new AwsError(
+        "InvalidArgument",
+        `The local emulator cannot store key "${key}": it keeps objects as files under s3/${bucket}/, where one name cannot be both a file and a folder, and another key already uses "${key}" ${code === "ENOTDIR" || code === "EEXIST" ? "as a file on its path" : "as a folder"}. Choose keys where no key is a prefix-folder of another key.`,
+        400,
+        { ArgumentName: "key", ArgumentValue: key },
+      );
+    }
+    if (code === "ENAMETOOLONG") {
+      return new AwsError(
+        "KeyTooLongError",
+        "Your key is too long (a segment of it is too long for the local file system).",
+        400,
+        { Key: key },
+      );
+    }
+    return error;
   }
 
   private pruneEmptyFolders(dir: string, stopAt: string): void {

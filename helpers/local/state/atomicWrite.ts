@@ -41,3 +41,20 @@ export function writeFileAtomic(
     throw error;
   }
 }
+
+/**
+ * Writes a new file and fsyncs it without blocking the event loop (the file system work runs on
+ * libuv's pool); the caller renames it into place. Removes the file if any step fails.
+ */
+export async function writeFileSynced(file: string, data: string | Buffer): Promise<void> {
+  const handle = await fs.promises.open(file, "w", 0o644);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await fs.promises.rm(file, { force: true });
+    throw error;
+  }
+  await handle.close();
+}
