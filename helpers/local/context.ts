@@ -67,6 +67,17 @@ export interface ObjectStore {
       md5?: Buffer;
     },
   ): Promise<ObjectMetadata>;
+  /**
+   * Makes a complete file the caller wrote (in the workspace, and not touched again) the object,
+   * moving it rather than copying it: the capture writer's flush worker stages each capture
+   * object's content off the event loop and only this rename happens on it.
+   */
+  putObjectFile(
+    bucket: string,
+    key: string,
+    file: string,
+    content: { size: number; md5: Buffer; contentType?: string },
+  ): Promise<ObjectMetadata>;
   headObject(bucket: string, key: string): ObjectMetadata | undefined;
   /** Throws AwsError NoSuchKey / NoSuchBucket. */
   getObjectStream(bucket: string, key: string, range?: { start: number; end: number }): Readable;

@@ -11,9 +11,10 @@ import * as path from "node:path";
 import { VirtualClock } from "../../helpers/local/clock";
 import type { ServiceContext } from "../../helpers/local/context";
 import {
-  appendToJournal,
+  JournalFile,
   journalDir,
   journalFile,
+  type JournalHeader,
 } from "../../helpers/local/runtime/capture/journal";
 import { CaptureWriter, type CaptureTarget } from "../../helpers/local/runtime/capture/writer";
 import { EndpointRuntime } from "../../helpers/local/runtime/hosts";
@@ -54,6 +55,11 @@ async function published(prefix = "dc/"): Promise<Map<string, string[]>> {
     result.set(object.key, lines);
   }
   return result;
+}
+
+/** What a run that died after journaling leaves behind. */
+function journalLines(file: string, header: JournalHeader, lines: string): void {
+  JournalFile.open(file, header, 0).append([Buffer.from(lines)]);
 }
 
 function record(n: number): string {
@@ -186,7 +192,7 @@ test("after a crash, journaled lines are republished and a torn last line is not
   const key = "dc/ep/AllTraffic/2024/03/05/14/58-00-000-11111111-1111-4111-8111-111111111111.jsonl";
   const header = { bucket: "capture", key };
   const file = journalFile(journalDir(workspace), header);
-  await appendToJournal(file, header, [Buffer.from(`${record(1)}\n${record(2)}\n`)]);
+  journalLines(file, header, `${record(1)}\n${record(2)}\n`);
   fs.appendFileSync(file, '{"n":3,"tor');
   // A journal torn inside its header holds nothing that was flushed.
   const torn = journalFile(journalDir(workspace), { bucket: "capture", key: "dc/x.jsonl" });
@@ -195,7 +201,7 @@ test("after a crash, journaled lines are republished and a torn last line is not
   // And one for a bucket that does not exist yet: kept and retried, not lost.
   const laterHeader = { bucket: "later", key: "dc/ep/AllTraffic/2024/03/05/14/58-30-000-x.jsonl" };
   const laterFile = journalFile(journalDir(workspace), laterHeader);
-  await appendToJournal(laterFile, laterHeader, [Buffer.from(`${record(9)}\n`)]);
+  journalLines(laterFile, laterHeader, `${record(9)}\n`);
 
   const w = writer();
   await w.flush();

@@ -5,7 +5,7 @@
  * The SDK-level tests (sagemakerSdk / training / experiments) cover the same through the edge.
  */
 import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, promises as fsp, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -70,6 +70,16 @@ class MemoryObjects implements ObjectStore {
     };
     objects.set(key, { body: data, meta });
     return meta;
+  }
+  async putObjectFile(
+    bucket: string,
+    key: string,
+    file: string,
+    content: { contentType?: string },
+  ) {
+    const body = await fsp.readFile(file);
+    await fsp.rm(file);
+    return this.putObject(bucket, key, body, content);
   }
   headObject(bucket: string, key: string) {
     return this.buckets.get(bucket)?.get(key)?.meta;

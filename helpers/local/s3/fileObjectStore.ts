@@ -245,6 +245,26 @@ export class FileObjectStore implements ObjectStore {
     });
   }
 
+  /** The file must be in the workspace (one file system: it is renamed, never copied). */
+  async putObjectFile(
+    bucket: string,
+    key: string,
+    file: string,
+    content: { size: number; md5: Buffer; contentType?: string },
+  ): Promise<StoredObject> {
+    try {
+      this.requireBucket(bucket);
+      return await this.commit(bucket, key, keyToRelativePath(key), file, {
+        etag: `"${content.md5.toString("hex")}"`,
+        size: content.size,
+        options: { contentType: content.contentType },
+      });
+    } catch (error) {
+      fs.rmSync(file, { force: true }); // commit removes it too, but not when it is not reached
+      throw error;
+    }
+  }
+
   getObjectStream(bucket: string, key: string, range?: { start: number; end: number }): Readable {
     this.requireObject(bucket, key);
     const file = path.join(this.dataRoot, bucket, keyToRelativePath(key));

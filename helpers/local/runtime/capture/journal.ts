@@ -7,7 +7,7 @@
  * middle of an append can leave a partial last line; readers cut the body at the last newline, so
  * a partial record is never published.
  */
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -27,45 +27,127 @@ export function journalFile(dir: string, header: JournalHeader): string {
 }
 
 /**
- * Appends complete lines (the bytes of whole lines, each ending in its newline) and waits until
- * they are on disk.
+ * One journal file as the flush worker keeps it: every byte journaled so far is also held in
+ * memory (the object's content, republished at each flush) with its running MD5 (the ETag).
+ *
+ * Synchronous on purpose: it runs on the capture flush worker's own thread (./flushWorker.ts),
+ * never on the event loop that serves requests.
  */
-export async function appendToJournal(
-  file: string,
-  header: JournalHeader,
-  chunks: Buffer[],
-): Promise<void> {
-  await fs.promises.mkdir(path.dirname(file), { recursive: true });
-  const isNew = !fs.existsSync(file);
-  const handle = await fs.promises.open(file, "a");
-  try {
-    if (isNew) await writeAll(handle, Buffer.from(JSON.stringify(header) + "\n", "utf8"));
-    for (const chunk of chunks) await writeAll(handle, chunk);
-    await handle.sync();
-  } finally {
-    await handle.close();
+export class JournalFile {
+  private constructor(
+    readonly file: string,
+    /** Length of the header line: the body starts here. */
+    private readonly headerBytes: number,
+    private readonly chunks: Uint8Array[],
+    private readonly md5: Hash,
+    /** Body bytes on disk and in `chunks`. */
+    private bodyBytes: number,
+  ) {}
+
+  /**
+   * The journal with exactly its first `confirmedBytes` body bytes: a new file (with its header,
+   * durable, directory entry included) when there is none yet, else the existing one cut back to
+   * what the writer knows was journaled. Cutting back is what makes a retried append idempotent:
+   * bytes of an append whose outcome was lost (a failed write, a worker that died) are removed
+   * before the writer sends them again, so no line is ever journaled twice or torn in the middle.
+   */
+  static open(file: string, header: JournalHeader, confirmedBytes: number): JournalFile {
+    if (!fs.existsSync(file)) {
+      if (confirmedBytes > 0) {
+        throw new Error(`the journal ${file} with ${confirmedBytes} journaled bytes is missing`);
+      }
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      const headerLine = Buffer.from(JSON.stringify(header) + "\n", "utf8");
+      const fd = fs.openSync(file, "wx");
+      try {
+        writeAllSync(fd, [headerLine]);
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+      // The new directory entry must be durable too, or a crash could lose the whole file.
+      syncDirectory(path.dirname(file));
+      return new JournalFile(file, headerLine.length, [], createHash("md5"), 0);
+    }
+    const content = fs.readFileSync(file);
+    const headerBytes = content.indexOf(0x0a) + 1;
+    if (headerBytes === 0 || content.length - headerBytes < confirmedBytes) {
+      throw new Error(`the journal ${file} holds less than the ${confirmedBytes} bytes journaled`);
+    }
+    const body = content.subarray(headerBytes, headerBytes + confirmedBytes);
+    if (content.length > headerBytes + confirmedBytes) {
+      fs.truncateSync(file, headerBytes + confirmedBytes);
+    }
+    return new JournalFile(file, headerBytes, [body], createHash("md5").update(body), body.length);
   }
-  if (isNew) {
-    // The new directory entry must be durable too, or a crash could lose the whole file.
-    await syncDirectory(path.dirname(file));
+
+  /** Body bytes journaled (and held) so far. */
+  get bytes(): number {
+    return this.bodyBytes;
+  }
+
+  /**
+   * Appends whole lines and fsyncs them. The chunks are kept, not copied: the writer never
+   * writes into bytes it has handed over. On failure the file is cut back to what it held.
+   */
+  append(chunks: Uint8Array[]): void {
+    const fd = fs.openSync(this.file, "r+");
+    try {
+      try {
+        const size = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+        writeAllSync(fd, chunks, this.headerBytes + this.bodyBytes);
+        fs.fsyncSync(fd);
+        for (const chunk of chunks) {
+          this.chunks.push(chunk);
+          this.md5.update(chunk);
+        }
+        this.bodyBytes += size;
+      } catch (error) {
+        fs.ftruncateSync(fd, this.headerBytes + this.bodyBytes);
+        throw error;
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  /**
+   * Writes the body (the capture object's content) to a new file and fsyncs it, for the object
+   * store to rename into place; returns its size and MD5.
+   */
+  writeBodyTo(target: string): { size: number; md5: Buffer } {
+    const fd = fs.openSync(target, "w");
+    try {
+      writeAllSync(fd, this.chunks, 0);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    return { size: this.bodyBytes, md5: this.md5.copy().digest() };
   }
 }
 
-async function writeAll(handle: fs.promises.FileHandle, bytes: Buffer): Promise<void> {
-  for (let at = 0; at < bytes.length;) {
-    at += (await handle.write(bytes, at, bytes.length - at)).bytesWritten;
+/** Writes every byte of the chunks, in order, at `position` (or at the file's offset). */
+function writeAllSync(fd: number, chunks: Uint8Array[], position?: number): void {
+  let at = position;
+  for (const chunk of chunks) {
+    for (let done = 0; done < chunk.length;) {
+      const written = fs.writeSync(fd, chunk, done, chunk.length - done, at);
+      done += written;
+      if (at !== undefined) at += written;
+    }
   }
 }
 
-async function syncDirectory(dir: string): Promise<void> {
-  let handle: fs.promises.FileHandle | undefined;
+function syncDirectory(dir: string): void {
+  let fd: number | undefined;
   try {
-    handle = await fs.promises.open(dir, "r");
-    await handle.sync();
+    fd = fs.openSync(dir, "r");
+    fs.fsyncSync(fd);
   } catch {
     // Some platforms (Windows) cannot fsync a directory; the file's own fsync is the best there.
   } finally {
-    await handle?.close();
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }
 

@@ -7,6 +7,9 @@
  * generation, and were reclaimed by full mark-compact collections: 15 ms pauses every few
  * seconds with capture on, the endpoint's p99 (bench/README.md, "The endpoint"). Written into
  * Buffers, each line string dies young; the bytes are what the journal and the object need anyway.
+ *
+ * The chunks are SharedArrayBuffer memory: taken lines go to the capture flush worker
+ * (./flushWorker.ts) without a copy, and are never written again.
  */
 
 /** Room allocated at a time; a larger line gets a chunk of its own size. */
@@ -31,7 +34,7 @@ export class PendingLines {
   append(line: string | Uint8Array): number {
     if (this.used + worstCaseBytes(line) > this.chunk.length) {
       if (this.used > this.start) this.parts.push(this.chunk.subarray(this.start, this.used));
-      this.chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, worstCaseBytes(line)));
+      this.chunk = Buffer.from(new SharedArrayBuffer(Math.max(CHUNK_BYTES, worstCaseBytes(line))));
       this.start = 0;
       this.used = 0;
     }

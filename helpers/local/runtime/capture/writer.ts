@@ -5,23 +5,28 @@
  * Objects (model-monitor-formats.md §1.4, "Not confirmed" 3): one open capture file per endpoint,
  * variant and destination, named after its first record's capture time, closed after 60 s of
  * clock time, at an hour boundary (a file never spans two hour folders) or past `maxFileBytes`.
- * While open, each flush REWRITES the whole object with every line flushed so far: the object
- * store's putObject is atomic (temp file + rename), so a reader listing S3 only ever sees whole
- * files of complete lines, and each record lives in exactly one object.
+ * While open, each flush REWRITES the whole object with every line flushed so far, by renaming a
+ * complete staged file into the object store, so a reader listing S3 only ever sees whole files of
+ * complete lines, and each record lives in exactly one object.
  *
  * Durability: a flush first appends its lines to the file's journal (./journal.ts) with fsync,
  * then publishes exactly the bytes journaled so far (kept in memory while the file is open, at
  * most `maxFileBytes` plus one flush); the journal file is removed once its closed object is
  * published. On start, `recover()` republishes every journal file left behind by a crash.
  *
+ * Threads: the journal writes, the objects' MD5s and the staged copies run on a worker thread
+ * (./flushThread.ts, ./flushWorker.ts); the event loop that serves invocations only hands it the
+ * buffered lines (shared memory, no copy) and renames the staged file.
+ *
  * Flushes run every `flushIntervalMs`, when a record opens a new hour, when the clock is moved
  * forward, when an endpoint is updated or deleted, and on close; they never overlap.
  */
-import { createHash, type Hash } from "node:crypto";
 import * as fs from "node:fs";
-import { Readable } from "node:stream";
+import * as path from "node:path";
 import type { Clock, ObjectStore } from "../../context";
-import { appendToJournal, journalFile, listJournalFiles, readJournal } from "./journal";
+import type { FlushReply } from "./flushProtocol";
+import { FlushThread } from "./flushThread";
+import { journalFile, listJournalFiles, readJournal } from "./journal";
 import { PendingLines } from "./pendingLines";
 import { captureObjectKey, hourOf } from "./record";
 
@@ -56,13 +61,8 @@ interface CaptureFile {
   bytes: number;
   /** Journaled lines not yet published (a failed publish is retried on the next flush). */
   unpublished: boolean;
-  /**
-   * The bytes journaled so far, i.e. the object's content: publishing from memory saves reading
-   * the whole journal back at every flush.
-   */
-  journaled: Buffer[];
-  /** MD5 of the journaled bytes so far, updated chunk by chunk (the object's ETag). */
-  md5: Hash;
+  /** Body bytes the flush worker confirmed journaled (it holds them, and their MD5). */
+  journaledBytes: number;
   /** A failure to publish this file was logged (retries stay quiet until one succeeds). */
   failureLogged: boolean;
   closed: boolean;
@@ -76,6 +76,9 @@ export interface CaptureStats {
   /** Publish attempts that failed (retried on the next flush). */
   publishFailures: number;
 }
+
+/** A capture object's content, staged beside its journal for the object store to rename. */
+const STAGED_SUFFIX = ".staged";
 
 function targetId(t: CaptureTarget): string {
   return JSON.stringify([t.bucket, t.prefix, t.endpoint.toLowerCase(), t.variant]);
@@ -98,6 +101,8 @@ export class CaptureWriter {
   private readonly log: (message: string) => void;
   private closed = false;
   private closing_: Promise<void> | undefined;
+  /** Journal writes, hashing and staging happen on this worker, not on the event loop. */
+  private readonly thread = new FlushThread();
   private readonly counts: CaptureStats = { appended: 0, published: 0, publishFailures: 0 };
   private readonly publishedLines = new Map<CaptureFile, number>();
   private readonly journaledLines = new Map<CaptureFile, number>();
@@ -148,8 +153,7 @@ export class CaptureWriter {
         pending: new PendingLines(),
         bytes: 0,
         unpublished: false,
-        journaled: [],
-        md5: createHash("md5"),
+        journaledBytes: 0,
         failureLogged: false,
         closed: false,
       };
@@ -180,7 +184,7 @@ export class CaptureWriter {
       this.closed = true; // late appends fail loudly instead of landing in a file nobody flushes
       clearInterval(this.timer);
       for (const [id, file] of [...this.open]) this.retire(id, file);
-      this.closing_ = this.flush();
+      this.closing_ = this.flush().finally(() => this.thread.close());
     }
     return this.closing_;
   }
@@ -226,36 +230,58 @@ export class CaptureWriter {
       const file = this.closing[i];
       if (!file.unpublished && file.pending.lines === 0) {
         this.closing.splice(i, 1);
-        file.journaled = [];
-        await fs.promises.rm(file.journal, { force: true });
+        await this.forget(file);
         this.publishedLines.delete(file);
         this.journaledLines.delete(file);
       }
     }
   }
 
+  /**
+   * Hands the file's new lines to the flush worker, which journals them (fsync) and stages the
+   * whole object; then renames the staged object into the store. Lines that could not be
+   * journaled stay buffered; a staged object that could not be stored is staged again next time.
+   */
   private async flushFile(file: CaptureFile): Promise<void> {
-    if (file.pending.lines > 0) {
-      const taken = file.pending.take();
-      try {
-        await appendToJournal(file.journal, { bucket: file.bucket, key: file.key }, taken.chunks);
-      } catch (error) {
-        // Not durable yet: keep the lines buffered and try again next time.
-        file.pending.restore(taken);
-        this.counts.publishFailures++;
-        this.log(`data capture: could not journal ${file.key}: ${(error as Error).message}`);
-        return;
-      }
-      for (const chunk of taken.chunks) {
-        file.journaled.push(chunk);
-        file.md5.update(chunk);
-      }
+    const taken = file.pending.lines > 0 ? file.pending.take() : undefined;
+    if (!taken && !file.unpublished) return;
+    const header = { bucket: file.bucket, key: file.key };
+    const stageTo = file.journal + STAGED_SUFFIX;
+    let reply: FlushReply;
+    try {
+      reply = await this.thread.flush({
+        journal: file.journal,
+        header,
+        confirmedBytes: file.journaledBytes,
+        chunks: taken?.chunks ?? [],
+        stageTo,
+      });
+    } catch (error) {
+      reply = {
+        id: 0,
+        journaledBytes: file.journaledBytes,
+        journalError: (error as Error).message,
+      };
+    }
+    if (reply.journalError !== undefined) {
+      // Not durable yet: keep the lines buffered and try again next time.
+      if (taken) file.pending.restore(taken);
+      this.counts.publishFailures++;
+      this.log(`data capture: could not journal ${file.key}: ${reply.journalError}`);
+      return;
+    }
+    if (taken) {
       this.journaledLines.set(file, (this.journaledLines.get(file) ?? 0) + taken.lines);
+      file.journaledBytes = reply.journaledBytes;
       file.unpublished = true;
     }
-    if (!file.unpublished) return;
     try {
-      await this.publishFile(file);
+      if (!reply.staged) throw new Error(reply.stageError ?? "nothing was staged");
+      await this.objects.putObjectFile(file.bucket, file.key, stageTo, {
+        size: reply.staged.size,
+        md5: Buffer.from(reply.staged.md5),
+        contentType: "application/octet-stream",
+      });
       file.unpublished = false;
       const journaled = this.journaledLines.get(file) ?? 0;
       this.counts.published += journaled - (this.publishedLines.get(file) ?? 0);
@@ -272,18 +298,15 @@ export class CaptureWriter {
     }
   }
 
-  /**
-   * Puts everything journaled for a file as its object (atomic replace in the object store),
-   * streamed from the journaled chunks with their running MD5: a flush rewrites the open object
-   * (up to maxFileBytes), and copying and re-hashing all of it on the event loop stalled serving
-   * for ~15-20 ms every flush.
-   */
-  private async publishFile(file: CaptureFile): Promise<void> {
-    if (!file.journaled.some((chunk) => chunk.length > 0)) return;
-    await this.objects.putObject(file.bucket, file.key, Readable.from(file.journaled), {
-      contentType: "application/octet-stream",
-      md5: file.md5.copy().digest(),
-    });
+  /** A closed, published file: the worker lets go of it and its journal is deleted. */
+  private async forget(file: CaptureFile): Promise<void> {
+    try {
+      const reply = await this.thread.forget(file.journal);
+      if (reply.error === undefined) return;
+    } catch {
+      // the worker is gone (and with it what it held): delete the journal here
+    }
+    await fs.promises.rm(file.journal, { force: true });
   }
 
   /** Puts a journal's complete lines as its object (crash recovery: nothing in memory). */
@@ -297,6 +320,11 @@ export class CaptureWriter {
 
   /** Republishes what a previous run journaled (crash recovery), then drops those journals. */
   private async recover(): Promise<void> {
+    // Objects staged for a publish that a crash interrupted: the journals they came from remain.
+    const names = await fs.promises.readdir(this.dir).catch(() => [] as string[]);
+    for (const name of names.filter((n) => n.endsWith(STAGED_SUFFIX))) {
+      await fs.promises.rm(path.join(this.dir, name), { force: true });
+    }
     this.orphans.push(...(await listJournalFiles(this.dir)));
     await this.publishOrphans();
   }
