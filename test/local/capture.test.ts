@@ -16,6 +16,7 @@ import {
   journalFile,
   type JournalHeader,
 } from "../../helpers/local/runtime/capture/journal";
+import { FlushThread } from "../../helpers/local/runtime/capture/flushThread";
 import { CaptureWriter, type CaptureTarget } from "../../helpers/local/runtime/capture/writer";
 import { EndpointRuntime } from "../../helpers/local/runtime/hosts";
 import { FileObjectStore } from "../../helpers/local/s3";
@@ -203,8 +204,13 @@ test("after a crash, journaled lines are republished and a torn last line is not
   const laterFile = journalFile(journalDir(workspace), laterHeader);
   journalLines(laterFile, laterHeader, `${record(9)}\n`);
 
+  // A publish the crash interrupted left its staged copy: the journal is what counts.
+  const staged = `${file}.staged`;
+  fs.writeFileSync(staged, `${record(1)}\n`);
+
   const w = writer();
   await w.flush();
+  expect(fs.existsSync(staged)).toBe(false);
   const files = await published();
   expect(files.get(key)).toEqual([record(1), record(2)]);
   expect(files.size).toBe(1);
@@ -234,4 +240,91 @@ test("a record is in exactly one object even when flushes race appends", async (
   const all = [...(await published()).values()].flat();
   expect(all).toHaveLength(500);
   expect(new Set(all).size).toBe(500);
+});
+
+test("a journal reopened at what was confirmed drops an append whose outcome was lost", () => {
+  const header = { bucket: "capture", key: "dc/cut.jsonl" };
+  const file = journalFile(journalDir(workspace), header);
+  const first = `${record(1)}\n`;
+  const journal = JournalFile.open(file, header, 0);
+  journal.append([Buffer.from(first)]);
+  // An append that reached the disk (whole or torn) but was never confirmed to the writer.
+  fs.appendFileSync(file, `${record(2)}\n{"n":3,"to`);
+  const reopened = JournalFile.open(file, header, Buffer.byteLength(first));
+  expect(reopened.bytes).toBe(Buffer.byteLength(first));
+  reopened.append([Buffer.from(`${record(2)}\n${record(3)}\n`)]);
+  const body = `${record(1)}\n${record(2)}\n${record(3)}\n`;
+  expect(fs.readFileSync(file, "utf8")).toBe(`${JSON.stringify(header)}\n${body}`);
+  const staged = path.join(workspace, "staged");
+  expect(reopened.writeBodyTo(staged)).toEqual({
+    size: Buffer.byteLength(body),
+    md5: createHash("md5").update(body).digest(),
+  });
+  expect(fs.readFileSync(staged, "utf8")).toBe(body);
+  // A journal that lost confirmed bytes is an error, never silently short.
+  fs.rmSync(file);
+  expect(() => JournalFile.open(file, header, 10)).toThrow(/missing/);
+});
+
+test("lines that cannot be journaled stay buffered and are journaled once, later", async () => {
+  const w = writer();
+  w.append(TARGET, clock.now(), record(1));
+  await w.flush();
+  // The journal folder becomes a file: every journal write fails (as root, chmod would not).
+  const dir = journalDir(workspace);
+  const moved = `${dir}.moved`;
+  fs.renameSync(dir, moved);
+  fs.writeFileSync(dir, "not a folder");
+  w.append(TARGET, clock.now(), record(2));
+  await w.flush();
+  expect(logs.some((l) => /could not journal/.test(l))).toBe(true);
+  expect([...(await published()).values()]).toEqual([[record(1)]]);
+  fs.rmSync(dir);
+  fs.renameSync(moved, dir);
+  w.append(TARGET, clock.now(), record(3));
+  await w.flush();
+  expect([...(await published()).values()]).toEqual([[record(1), record(2), record(3)]]);
+  expect(w.stats()).toMatchObject({ appended: 3, published: 3 });
+});
+
+test("a flush worker that dies mid-flush loses and duplicates nothing", async () => {
+  const thread = new FlushThread();
+  const w = writer({ flushThread: thread });
+  let n = 0;
+  for (let round = 0; round < 12; round++) {
+    for (let i = 0; i < 50; i++) w.append(TARGET, clock.now(), record(n++));
+    const flushing = w.flush();
+    // Stop the worker at a different moment each round: starting, working or done.
+    await new Promise((resolve) => setTimeout(resolve, [0, 2, 30, 300][round % 4]));
+    await thread.close();
+    await flushing;
+  }
+  await w.flush();
+  expect(logs.filter((l) => /flush worker exited/.test(l)).length).toBeGreaterThan(0);
+  const lines = [...(await published()).values()].flat();
+  expect(lines).toEqual(Array.from({ length: n }, (_, i) => record(i)));
+  expect(w.stats()).toMatchObject({ appended: n, published: n });
+});
+
+test("a flush request sent again (its reply lost) journals its lines once", async () => {
+  const header = { bucket: "capture", key: "dc/again.jsonl" };
+  const journal = journalFile(journalDir(workspace), header);
+  const lines = (from: number, to: number) =>
+    Buffer.from(Array.from({ length: to - from }, (_, i) => `${record(from + i)}\n`).join(""));
+  const first = new FlushThread();
+  const request = { journal, header, confirmedBytes: 0, chunks: [lines(0, 3)] };
+  const once = await first.flush(request);
+  const again = await first.flush(request); // the same worker, which holds the lines already
+  expect(again).toMatchObject({ journaledBytes: once.journaledBytes });
+  await first.close();
+  // A new worker (the old one died) gets the request once more, plus lines that came since.
+  const second = new FlushThread();
+  const stageTo = path.join(workspace, "staged");
+  const reply = await second.flush({ ...request, chunks: [lines(0, 3), lines(3, 5)], stageTo });
+  await second.close();
+  const body = lines(0, 5);
+  expect(reply).toMatchObject({ journaledBytes: body.length, staged: { size: body.length } });
+  expect(Buffer.from(reply.staged!.md5)).toEqual(createHash("md5").update(body).digest());
+  expect(fs.readFileSync(stageTo)).toEqual(body);
+  expect(fs.readFileSync(journal, "utf8")).toBe(`${JSON.stringify(header)}\n${body}`);
 });

@@ -73,3 +73,25 @@ test("a put whose key cannot be a file fails clearly and leaves no temp files or
   const reopened = new FileObjectStore(workspace, clock, "us-east-1");
   expect(reopened.listObjects("bucket", "").map((o) => o.key)).toEqual(["a/b"]);
 });
+
+test("putObjectFile moves a finished file in as the object, and removes it when it cannot", async () => {
+  const store = new FileObjectStore(workspace, clock, "us-east-1");
+  store.createBucket("bucket");
+  const file = path.join(workspace, "staged");
+  fs.writeFileSync(file, "staged body");
+  const digest = crypto.createHash("md5").update("staged body").digest();
+  const stored = await store.putObjectFile("bucket", "dc/x.jsonl", file, {
+    size: 11,
+    md5: digest,
+    contentType: "application/octet-stream",
+  });
+  expect(stored).toMatchObject({ size: 11, etag: md5("staged body") });
+  expect(fs.existsSync(file)).toBe(false);
+  expect((await store.getObjectBuffer("bucket", "dc/x.jsonl")).toString()).toBe("staged body");
+  fs.writeFileSync(file, "again");
+  await expect(
+    store.putObjectFile("missing-bucket", "k", file, { size: 5, md5: digest }),
+  ).rejects.toMatchObject({ code: "NoSuchBucket" });
+  expect(fs.existsSync(file)).toBe(false);
+  expect(tempFiles()).toEqual([]);
+});

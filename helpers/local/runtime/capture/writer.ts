@@ -46,6 +46,8 @@ export interface CaptureWriterOptions {
   maxFileBytes?: number;
   /** Where publishing failures are reported (default: stderr). */
   log?(message: string): void;
+  /** The flush worker to use (tests pass one to stop it at awkward moments). */
+  flushThread?: FlushThread;
 }
 
 interface CaptureFile {
@@ -102,7 +104,7 @@ export class CaptureWriter {
   private closed = false;
   private closing_: Promise<void> | undefined;
   /** Journal writes, hashing and staging happen on this worker, not on the event loop. */
-  private readonly thread = new FlushThread();
+  private readonly thread: FlushThread;
   private readonly counts: CaptureStats = { appended: 0, published: 0, publishFailures: 0 };
   private readonly publishedLines = new Map<CaptureFile, number>();
   private readonly journaledLines = new Map<CaptureFile, number>();
@@ -117,6 +119,7 @@ export class CaptureWriter {
     this.rollAfterMs = options.rollAfterMs ?? 60_000;
     this.maxFileBytes = options.maxFileBytes ?? 4 * 1024 * 1024;
     this.log = options.log ?? ((message) => process.stderr.write(`${message}\n`));
+    this.thread = options.flushThread ?? new FlushThread();
     // Whatever a crashed run journaled but did not publish goes out before anything new.
     this.flushing = this.recover();
     this.timer = setInterval(() => this.flushInBackground(), this.flushIntervalMs);
