@@ -312,15 +312,16 @@ test("a flush request sent again (its reply lost) journals its lines once", asyn
   const lines = (from: number, to: number) =>
     Buffer.from(Array.from({ length: to - from }, (_, i) => `${record(from + i)}\n`).join(""));
   const first = new FlushThread();
-  const request = { journal, header, confirmedBytes: 0, chunks: [lines(0, 3)] };
-  const once = await first.flush(request);
-  const again = await first.flush(request); // the same worker, which holds the lines already
+  // Each send gets its own copy: the lines are transferred to the worker.
+  const request = () => ({ journal, header, confirmedBytes: 0, lines: lines(0, 3) });
+  const once = await first.flush(request());
+  const again = await first.flush(request()); // the same worker, which holds the lines already
   expect(again).toMatchObject({ journaledBytes: once.journaledBytes });
   await first.close();
   // A new worker (the old one died) gets the request once more, plus lines that came since.
   const second = new FlushThread();
   const stageTo = path.join(workspace, "staged");
-  const reply = await second.flush({ ...request, chunks: [lines(0, 3), lines(3, 5)], stageTo });
+  const reply = await second.flush({ ...request(), lines: lines(0, 5), stageTo });
   await second.close();
   const body = lines(0, 5);
   expect(reply).toMatchObject({ journaledBytes: body.length, staged: { size: body.length } });

@@ -120,6 +120,19 @@ describe("capture record line", () => {
         check({ input: { body, contentType }, output: { body, contentType }, time }, "id");
       }
     }
+    // Payloads are checked four bytes at a time: each byte value at every position of a longer
+    // body, at every alignment of its memory.
+    const memory = Buffer.alloc(40, 0x35);
+    for (let b = 0; b < 256; b++) {
+      for (let offset = 0; offset < 4; offset++) {
+        for (let position = 0; position < 19; position++) {
+          const body = memory.subarray(offset, offset + 19).fill(0x35);
+          body[position] = b;
+          const side = { body, contentType: "text/csv" };
+          check({ input: side, output: side, time }, "id");
+        }
+      }
+    }
     const plain = { body: Buffer.from("1,2"), contentType: "text/csv" };
     for (const eventId of ["", 'q"uote', "back\\slash", "tab\t", "é", "\u2028", "\ud800"]) {
       check({ input: plain, output: plain, time, inferenceId: eventId }, eventId);

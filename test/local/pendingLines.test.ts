@@ -3,7 +3,7 @@
  * boundaries, with multi-byte text and lines larger than a chunk, and put back ahead of newer
  * lines when a journal write fails.
  */
-import { PendingLines } from "../../helpers/local/runtime/capture/pendingLines";
+import { joinForTransfer, PendingLines } from "../../helpers/local/runtime/capture/pendingLines";
 
 const text = (taken: { chunks: Buffer[] }) => Buffer.concat(taken.chunks).toString("utf8");
 
@@ -69,4 +69,75 @@ describe("PendingLines", () => {
     expect(taken.lines).toBe(4);
     expect(text(taken)).toBe("a\nb\nc\nd\n");
   });
+});
+
+test("recycled chunks are reused, and no line pending or in flight is ever overwritten", () => {
+  // Writers flushing in turn, failing now and then: take, then restore or recycle.
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const writers = [0, 1, 2].map(() => ({ pending: new PendingLines(), expected: [] as string[] }));
+  let n = 0;
+  for (let step = 0; step < 300; step++) {
+    const w = writers[Math.floor(random() * writers.length)];
+    const count = Math.floor(random() * 400);
+    for (let i = 0; i < count; i++) {
+      const line = `${n++} ${"y".repeat(Math.floor(random() * 900))}`;
+      w.pending.append(random() < 0.5 ? line : Buffer.from(line));
+      w.expected.push(`${line}\n`);
+    }
+    const taken = w.pending.take();
+    // While "in flight", other writers append into recycled chunks: these bytes must hold.
+    const snapshot = text(taken);
+    for (const other of writers) {
+      // The flushing writer too, sometimes past the end of its chunk (the chunk must stay).
+      const more = other === w && random() < 0.3 ? 300 : 1;
+      for (let i = 0; i < more; i++) {
+        const line = `${n++} ${"w".repeat(other === w ? 999 : 0)}`;
+        other.pending.append(line);
+        other.expected.push(`${line}\n`);
+      }
+    }
+    expect(text(taken)).toBe(snapshot);
+    if (random() < 0.2) {
+      w.pending.restore(taken);
+    } else {
+      const expected = w.expected.join("");
+      // Lines appended in flight are still pending, after the taken lines.
+      expect(expected.startsWith(snapshot)).toBe(true);
+      w.expected = [expected.slice(snapshot.length)];
+      w.pending.recycle(taken);
+    }
+  }
+  for (const w of writers) expect(text(w.pending.take())).toBe(w.expected.join(""));
+});
+
+test("a recycled chunk is the next one written", () => {
+  const pending = new PendingLines();
+  const line = "z".repeat(1000);
+  for (let i = 0; i < 300; i++) pending.append(line); // 300 kB: past the first 256 KiB chunk
+  const taken = pending.take();
+  expect(taken.chunks.length).toBe(2);
+  const [finished, current] = taken.chunks.map((c) => c.buffer);
+  pending.recycle(taken);
+  for (let i = 0; i < 300; i++) pending.append(line);
+  const next = pending.take().chunks.map((c) => c.buffer);
+  expect(next).toEqual([current, finished]);
+  expect(next[1]).toBe(finished);
+});
+
+test("joinForTransfer: the lines in order in one buffer of their own, safe to transfer", () => {
+  const pending = new PendingLines();
+  for (let i = 0; i < 2000; i++) pending.append(`line ${i} ${"x".repeat(i % 300)}`);
+  const taken = pending.take();
+  expect(taken.chunks.length).toBeGreaterThan(1);
+  const joined = joinForTransfer(taken.chunks);
+  expect(Buffer.from(joined).toString()).toBe(text(taken));
+  expect(joined.byteOffset).toBe(0);
+  expect(joined.buffer.byteLength).toBe(joined.length);
+  // Small ones too are never views on Buffer's shared pool (transferring would detach it).
+  const small = joinForTransfer([Buffer.from("a\n")]);
+  expect(small.buffer.byteLength).toBe(2);
+  const moved = structuredClone(small, { transfer: [small.buffer] });
+  expect(small.length).toBe(0); // moved, not copied
+  expect(Buffer.from(moved).toString()).toBe("a\n");
 });

@@ -12,8 +12,8 @@ export interface FlushRequest {
   journal: string;
   header: JournalHeader;
   confirmedBytes: number;
-  /** Whole lines, views on SharedArrayBuffer memory the writer never writes again. */
-  chunks: Uint8Array[];
+  /** Whole lines (transferred: the worker keeps them as the object's content). */
+  lines: Uint8Array;
   /** Where to write the object's content (omitted: journal only). */
   stageTo?: string;
 }

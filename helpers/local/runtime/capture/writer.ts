@@ -15,8 +15,8 @@
  * published. On start, `recover()` republishes every journal file left behind by a crash.
  *
  * Threads: the journal writes, the objects' MD5s and the staged copies run on a worker thread
- * (./flushThread.ts, ./flushWorker.ts); the event loop that serves invocations only hands it the
- * buffered lines (shared memory, no copy) and renames the staged file.
+ * (./flushThread.ts, ./flushWorker.ts); the event loop that serves invocations only copies the
+ * buffered lines once into a buffer it transfers there, and renames the staged file.
  *
  * Flushes run every `flushIntervalMs`, when a record opens a new hour, when the clock is moved
  * forward, when an endpoint is updated or deleted, and on close; they never overlap.
@@ -27,7 +27,7 @@ import type { Clock, ObjectStore } from "../../context";
 import type { FlushReply } from "./flushProtocol";
 import { FlushThread } from "./flushThread";
 import { journalFile, listJournalFiles, readJournal } from "./journal";
-import { PendingLines } from "./pendingLines";
+import { joinForTransfer, PendingLines } from "./pendingLines";
 import { captureObjectKey, hourOf } from "./record";
 
 export interface CaptureTarget {
@@ -256,7 +256,7 @@ export class CaptureWriter {
         journal: file.journal,
         header,
         confirmedBytes: file.journaledBytes,
-        chunks: taken?.chunks ?? [],
+        lines: joinForTransfer(taken?.chunks ?? []),
         stageTo,
       });
     } catch (error) {
@@ -274,6 +274,7 @@ export class CaptureWriter {
       return;
     }
     if (taken) {
+      file.pending.recycle(taken);
       this.journaledLines.set(file, (this.journaledLines.get(file) ?? 0) + taken.lines);
       file.journaledBytes = reply.journaledBytes;
       file.unpublished = true;
