@@ -64,6 +64,8 @@ const PAYLOADS: CapturedInvocation["input"][] = [
   { body: Buffer.from("20000,2,2,1,24,-1,0.5,3913\n"), contentType: "text/csv" }, // \n escaped
   { body: Buffer.from("0.07520364224910736"), contentType: "text/csv; charset=utf-8" },
   { body: Buffer.from("a\x7fb~ "), contentType: "text/csv" }, // DEL is not escaped by JSON
+  // Long enough for the native plainness scans, which must fall back for the newline and quote.
+  { body: Buffer.from("1.5,".repeat(30) + '"x"\r\n'), contentType: "text/csv" },
 ];
 
 describe("capture record line", () => {
