@@ -141,6 +141,34 @@ test("the timer flushes every flushIntervalMs without being asked", async () => 
   expect([...(await published()).values()]).toEqual([[record(1)]]);
 });
 
+test("buffered lines are journaled every journalIntervalMs, long before a flush publishes them", async () => {
+  const w = writer({ journalIntervalMs: 10 });
+  const journaled = () =>
+    (fs.existsSync(journalDir(workspace)) ? fs.readdirSync(journalDir(workspace)) : [])
+      .map((name) => fs.readFileSync(path.join(journalDir(workspace), name), "utf8"))
+      .join("")
+      .split("\n")
+      .slice(1, -1); // after the header line, before the final newline
+  const waitForJournal = async (lines: number) => {
+    for (let i = 0; i < 300 && journaled().length < lines; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
+  let n = 0;
+  for (let round = 0; round < 5; round++) {
+    for (let i = 0; i < 20; i++) w.append(TARGET, clock.now(), record(n++));
+    await waitForJournal(n);
+    // On disk (a crash now loses none of them, see the recovery test), but not in S3 yet.
+    expect(journaled()).toEqual(Array.from({ length: n }, (_, k) => record(k)));
+    expect(objects.listObjects("capture", "")).toEqual([]);
+  }
+  await w.flush();
+  expect([...(await published()).values()]).toEqual([
+    Array.from({ length: n }, (_, k) => record(k)),
+  ]);
+  expect(w.stats()).toEqual({ appended: n, published: n, publishFailures: 0 });
+});
+
 test("moving the clock forward publishes the capture of the time it skips", async () => {
   const ctx: ServiceContext = {
     region: "us-east-1",

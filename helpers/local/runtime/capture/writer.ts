@@ -9,10 +9,17 @@
  * complete staged file into the object store, so a reader listing S3 only ever sees whole files of
  * complete lines, and each record lives in exactly one object.
  *
- * Durability: a flush first appends its lines to the file's journal (./journal.ts) with fsync,
- * then publishes exactly the bytes journaled so far (kept in memory while the file is open, at
- * most `maxFileBytes` plus one flush); the journal file is removed once its closed object is
- * published. On start, `recover()` republishes every journal file left behind by a crash.
+ * Durability: every `journalIntervalMs` (200 ms) the buffered lines are appended to their file's
+ * journal (./journal.ts) with fsync; a flush journals what is left and then publishes exactly the
+ * bytes journaled so far (kept in memory while the file is open, at most `maxFileBytes` plus one
+ * flush); the journal file is removed once its closed object is published. On start, `recover()`
+ * republishes every journal file left behind by a crash, so a crash loses at most the last
+ * journal interval's records.
+ *
+ * Why journal more often than publish: besides losing less in a crash, lines leave the buffer ten
+ * times sooner, so its chunks are reused while still in the CPU's caches (at 32 connections two
+ * seconds of capture are ~17 MB, written to cold memory on the request path; 200 ms fit in the
+ * 16 spare chunks, see ./pendingLines.ts).
  *
  * Threads: the journal writes, the objects' MD5s and the staged copies run on a worker thread
  * (./flushThread.ts, ./flushWorker.ts); the event loop that serves invocations only copies the
@@ -40,6 +47,8 @@ export interface CaptureTarget {
 export interface CaptureWriterOptions {
   /** How often buffered records are written to S3 (default 2000 ms). */
   flushIntervalMs?: number;
+  /** How often buffered records are journaled on local disk (default 200 ms; at most flushIntervalMs). */
+  journalIntervalMs?: number;
   /** Clock time after which a capture file is closed and a new one started (default 60 s). */
   rollAfterMs?: number;
   /** Size after which a capture file is closed (default 4 MiB; bounds the rewrite per flush). */
@@ -67,6 +76,8 @@ interface CaptureFile {
   journaledBytes: number;
   /** A failure to publish this file was logged (retries stay quiet until one succeeds). */
   failureLogged: boolean;
+  /** A failure to journal this file's lines was logged (retries stay quiet until one succeeds). */
+  journalFailureLogged: boolean;
   closed: boolean;
 }
 
@@ -97,6 +108,9 @@ export class CaptureWriter {
   private readonly orphansLogged = new Set<string>();
   private flushing: Promise<void>;
   private readonly timer: NodeJS.Timeout;
+  private readonly journalTimer: NodeJS.Timeout;
+  /** A journal pass is waiting behind the running flush (ticks do not pile up behind a slow one). */
+  private journalQueued = false;
   private readonly flushIntervalMs: number;
   private readonly rollAfterMs: number;
   private readonly maxFileBytes: number;
@@ -124,6 +138,9 @@ export class CaptureWriter {
     this.flushing = this.recover();
     this.timer = setInterval(() => this.flushInBackground(), this.flushIntervalMs);
     this.timer.unref();
+    const journalIntervalMs = Math.min(options.journalIntervalMs ?? 200, this.flushIntervalMs);
+    this.journalTimer = setInterval(() => this.journalInBackground(), journalIntervalMs);
+    this.journalTimer.unref();
   }
 
   /**
@@ -158,6 +175,7 @@ export class CaptureWriter {
         unpublished: false,
         journaledBytes: 0,
         failureLogged: false,
+        journalFailureLogged: false,
         closed: false,
       };
       this.open.set(id, file);
@@ -186,6 +204,7 @@ export class CaptureWriter {
     if (!this.closing_) {
       this.closed = true; // late appends fail loudly instead of landing in a file nobody flushes
       clearInterval(this.timer);
+      clearInterval(this.journalTimer);
       for (const [id, file] of [...this.open]) this.retire(id, file);
       this.closing_ = this.flush().finally(() => this.thread.close());
     }
@@ -218,6 +237,22 @@ export class CaptureWriter {
     });
   }
 
+  /** Journals every file's buffered lines without publishing (a no-op when nothing is buffered). */
+  private journalInBackground(): void {
+    if (this.journalQueued) return;
+    this.journalQueued = true;
+    const run = async () => {
+      this.journalQueued = false;
+      for (const file of [...this.open.values(), ...this.closing]) {
+        if (file.pending.lines > 0) await this.flushFile(file, false);
+      }
+    };
+    this.flushing = this.flushing.then(run, run);
+    this.flushing.catch((error: unknown) => {
+      this.log(`data capture: journaling failed (will retry): ${(error as Error).message}`);
+    });
+  }
+
   private async flushOnce(): Promise<void> {
     if (this.orphans.length > 0) await this.publishOrphans();
     const now = this.clock.now();
@@ -226,7 +261,7 @@ export class CaptureWriter {
     }
     const files = [...this.open.values(), ...this.closing];
     for (const file of files) {
-      await this.flushFile(file);
+      await this.flushFile(file, true);
     }
     // Published closed files are done: their journal is no longer needed.
     for (let i = this.closing.length - 1; i >= 0; i--) {
@@ -241,13 +276,14 @@ export class CaptureWriter {
   }
 
   /**
-   * Hands the file's new lines to the flush worker, which journals them (fsync) and stages the
-   * whole object; then renames the staged object into the store. Lines that could not be
-   * journaled stay buffered; a staged object that could not be stored is staged again next time.
+   * Hands the file's new lines to the flush worker, which journals them (fsync) and, to
+   * `publish`, stages the whole object; then renames the staged object into the store. Lines that
+   * could not be journaled stay buffered; a staged object that could not be stored is staged
+   * again next time.
    */
-  private async flushFile(file: CaptureFile): Promise<void> {
+  private async flushFile(file: CaptureFile, publish: boolean): Promise<void> {
     const taken = file.pending.lines > 0 ? file.pending.take() : undefined;
-    if (!taken && !file.unpublished) return;
+    if (!taken && !(publish && file.unpublished)) return;
     const header = { bucket: file.bucket, key: file.key };
     const stageTo = file.journal + STAGED_SUFFIX;
     let reply: FlushReply;
@@ -257,7 +293,7 @@ export class CaptureWriter {
         header,
         confirmedBytes: file.journaledBytes,
         lines: joinForTransfer(taken?.chunks ?? []),
-        stageTo,
+        stageTo: publish ? stageTo : undefined,
       });
     } catch (error) {
       reply = {
@@ -270,15 +306,20 @@ export class CaptureWriter {
       // Not durable yet: keep the lines buffered and try again next time.
       if (taken) file.pending.restore(taken);
       this.counts.publishFailures++;
-      this.log(`data capture: could not journal ${file.key}: ${reply.journalError}`);
+      if (!file.journalFailureLogged) {
+        file.journalFailureLogged = true;
+        this.log(`data capture: could not journal ${file.key} (will retry): ${reply.journalError}`);
+      }
       return;
     }
+    file.journalFailureLogged = false;
     if (taken) {
       file.pending.recycle(taken);
       this.journaledLines.set(file, (this.journaledLines.get(file) ?? 0) + taken.lines);
       file.journaledBytes = reply.journaledBytes;
       file.unpublished = true;
     }
+    if (!publish) return;
     try {
       if (!reply.staged) throw new Error(reply.stageError ?? "nothing was staged");
       await this.objects.putObjectFile(file.bucket, file.key, stageTo, {
