@@ -13,8 +13,8 @@
  * journal (./journal.ts) with fsync; a flush journals what is left and then publishes exactly the
  * bytes journaled so far (kept in memory while the file is open, at most `maxFileBytes` plus one
  * flush); the journal file is removed once its closed object is published. On start, `recover()`
- * republishes every journal file left behind by a crash, so a crash loses at most the last
- * journal interval's records.
+ * republishes every journal file left behind by a crash, so a crash loses the records of the last
+ * journal interval (more only while a slow flush holds the next journal pass back).
  *
  * Why journal more often than publish: besides losing less in a crash, lines leave the buffer ten
  * times sooner, so its chunks are reused while still in the CPU's caches (at 32 connections two
@@ -26,7 +26,8 @@
  * buffered lines once into a buffer it transfers there, and renames the staged file.
  *
  * Flushes run every `flushIntervalMs`, when a record opens a new hour, when the clock is moved
- * forward, when an endpoint is updated or deleted, and on close; they never overlap.
+ * forward, when an endpoint is updated or deleted, and on close; they and the journal passes
+ * never overlap (one promise chain).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
