@@ -16,11 +16,21 @@ import {
   journalFile,
   type JournalHeader,
 } from "../../helpers/local/runtime/capture/journal";
+import { appendLine } from "../../helpers/local/runtime/capture/capturedRecords";
 import { FlushThread } from "../../helpers/local/runtime/capture/flushThread";
+import {
+  captureRecordLine,
+  type CapturedInvocation,
+} from "../../helpers/local/runtime/capture/record";
+import {
+  joinForTransfer,
+  PendingRecords,
+} from "../../helpers/local/runtime/capture/pendingRecords";
 import { CaptureWriter, type CaptureTarget } from "../../helpers/local/runtime/capture/writer";
 import { EndpointRuntime } from "../../helpers/local/runtime/hosts";
 import { FileObjectStore } from "../../helpers/local/s3";
 import { FileStateStore } from "../../helpers/local/state";
+import { CAPTURE_SETTINGS } from "./runtime.fixtures";
 
 const TARGET: CaptureTarget = {
   bucket: "capture",
@@ -104,6 +114,49 @@ test("records wait in memory until a flush, then appear as whole lines", async (
   const bytes = await objects.getObjectBuffer("capture", object.key);
   expect(object.etag).toBe(`"${createHash("md5").update(bytes).digest("hex")}"`);
   expect(object.size).toBe(bytes.length);
+});
+
+test("invocations are encoded on the flush worker; new capture settings start a new file", async () => {
+  const w = writer();
+  const invocation = (n: number): CapturedInvocation => ({
+    input: { body: Buffer.from(`${n},2,3`), contentType: "text/csv" },
+    output: { body: Buffer.from(`0.${n}\n`), contentType: "text/csv" },
+    inferenceId: n % 2 === 0 ? `row-${n}` : undefined,
+    time: new Date(clock.now().getTime() + n),
+  });
+  const settings = { ...CAPTURE_SETTINGS };
+  for (let n = 0; n < 5; n++) w.appendInvocation(TARGET, invocation(n), settings);
+  // An updated endpoint's settings (output only, JSON as base64 from now on): a file of their own.
+  const updated = { ...CAPTURE_SETTINGS, captureInput: false, csvContentTypes: [] };
+  for (let n = 5; n < 8; n++) w.appendInvocation(TARGET, invocation(n), updated);
+  await w.flush();
+  const files = [...(await published()).entries()].sort(([a], [b]) => a.localeCompare(b));
+  expect(files.map(([, lines]) => lines.length)).toEqual([5, 3]);
+  const lines = files.flatMap(([, l]) => l);
+  const ids = lines.map((line) => JSON.parse(line).eventMetadata.eventId as string);
+  expect(new Set(ids).size).toBe(8);
+  lines.forEach((line, n) => {
+    expect(line).toBe(captureRecordLine(invocation(n), n < 5 ? settings : updated, ids[n]));
+  });
+  expect(w.stats()).toEqual({ appended: 8, published: 8, publishFailures: 0 });
+});
+
+test("a file rolls past maxFileBytes: exact for journaled lines, estimated for waiting ones", async () => {
+  const w = writer({ maxFileBytes: 10_000 });
+  const invocation: CapturedInvocation = {
+    input: { body: Buffer.alloc(900, "1"), contentType: "text/csv" },
+    output: { body: Buffer.from("0.5"), contentType: "text/csv" },
+    time: clock.now(),
+  };
+  // ~1.2 kB per line: nine fit under 10,000 bytes, the tenth crosses it and closes the file.
+  for (let n = 0; n < 5; n++) w.appendInvocation(TARGET, invocation, CAPTURE_SETTINGS);
+  await w.flush(); // these five are journaled: their size is known exactly from here on
+  for (let n = 5; n < 25; n++) w.appendInvocation(TARGET, invocation, CAPTURE_SETTINGS);
+  await w.flush();
+  const sizes = [...(await published()).values()].map((lines) => lines.length);
+  expect(sizes.reduce((a, b) => a + b, 0)).toBe(25);
+  expect(sizes.length).toBeGreaterThanOrEqual(3);
+  for (const size of sizes) expect(size).toBeLessThanOrEqual(10);
 });
 
 test("a file never spans two hours, and rolls after 60 seconds of clock time", async () => {
@@ -339,9 +392,14 @@ test("a flush request sent again (its reply lost) journals its lines once", asyn
   const journal = journalFile(journalDir(workspace), header);
   const lines = (from: number, to: number) =>
     Buffer.from(Array.from({ length: to - from }, (_, i) => `${record(from + i)}\n`).join(""));
+  const records = (from: number, to: number) => {
+    const pending = new PendingRecords();
+    for (let i = from; i < to; i++) appendLine(pending, record(i));
+    return joinForTransfer(pending.take().chunks);
+  };
   const first = new FlushThread();
-  // Each send gets its own copy: the lines are transferred to the worker.
-  const request = () => ({ journal, header, confirmedBytes: 0, lines: lines(0, 3) });
+  // Each send gets its own copy: the records are transferred to the worker.
+  const request = () => ({ journal, header, confirmedBytes: 0, records: records(0, 3) });
   const once = await first.flush(request());
   const again = await first.flush(request()); // the same worker, which holds the lines already
   expect(again).toMatchObject({ journaledBytes: once.journaledBytes });
@@ -349,7 +407,7 @@ test("a flush request sent again (its reply lost) journals its lines once", asyn
   // A new worker (the old one died) gets the request once more, plus lines that came since.
   const second = new FlushThread();
   const stageTo = path.join(workspace, "staged");
-  const reply = await second.flush({ ...request(), lines: lines(0, 5), stageTo });
+  const reply = await second.flush({ ...request(), records: records(0, 5), stageTo });
   await second.close();
   const body = lines(0, 5);
   expect(reply).toMatchObject({ journaledBytes: body.length, staged: { size: body.length } });

@@ -7,7 +7,6 @@
  * the container answers an error, with the container's status and message in
  * OriginalStatusCode / OriginalMessage.
  */
-import { randomUUID } from "node:crypto";
 import type { InvokeEndpointCommandInput } from "@aws-sdk/client-sagemaker-runtime";
 import { AwsError, type ServiceContext } from "../context";
 import {
@@ -16,7 +15,6 @@ import {
   type InvokeEndpointResult,
 } from "../server/runtime";
 import type { CaptureSettings } from "./capture/record";
-import { CaptureRecordEncoder } from "./capture/recordEncoder";
 import type { CaptureTarget } from "./capture/writer";
 import { ContainerError, serveInvocation } from "./container";
 import type { Deployment, EndpointRuntime, VariantHost } from "./hosts";
@@ -151,9 +149,6 @@ function asBuffer(body: InvokeEndpointCommandInput["Body"]): Buffer {
 
 const EMPTY = Buffer.alloc(0);
 
-/** Capture records are encoded into one reused buffer and copied into the writer's buffer. */
-const records = new CaptureRecordEncoder();
-
 /**
  * Answers synchronously unless the endpoint is still being restored after a restart: nothing on
  * the way (model, container, capture buffer) waits on I/O.
@@ -194,18 +189,6 @@ function serve(
   const capture = deployment.capture;
   // One uniform draw per invocation decides sampling (§1.1 [P]); 100 % never draws "no".
   if (capture?.enabled && hosts.random() * 100 < capture.samplingPercentage) {
-    const time = ctx.clock.now();
-    const line = records.encode(
-      {
-        input: { body, contentType: input.ContentType },
-        output: { body: answer.body, contentType: answer.contentType },
-        inferenceId: input.InferenceId,
-        customAttributes: input.CustomAttributes,
-        time,
-      },
-      capture,
-      randomUUID(),
-    );
     let cached = captureTargets.get(variant);
     if (cached?.capture !== capture || cached.target.endpoint !== deployment.endpointName) {
       cached = {
@@ -219,8 +202,18 @@ function serve(
       };
       captureTargets.set(variant, cached);
     }
-    const target = cached.target;
-    hosts.capture.append(target, time, line);
+    // Copied as it is: the flush worker writes the record's line and draws its event id.
+    hosts.capture.appendInvocation(
+      cached.target,
+      {
+        input: { body, contentType: input.ContentType },
+        output: { body: answer.body, contentType: answer.contentType },
+        inferenceId: input.InferenceId,
+        customAttributes: input.CustomAttributes,
+        time: ctx.clock.now(),
+      },
+      capture,
+    );
   }
   return {
     // The edge sends these bytes as the HTTP body; the SDK's blob adapter exists only client-side.

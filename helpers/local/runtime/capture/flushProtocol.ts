@@ -1,10 +1,12 @@
 /** Messages between the capture writer (main thread) and its flush worker (./flushWorker.ts). */
 import type { JournalHeader } from "./journal";
+import type { CaptureSettings } from "./record";
 
 /**
- * Journal new lines of one capture file and/or stage its whole content for publishing. The
+ * Journal new records of one capture file and/or stage its whole content for publishing. The
  * request is idempotent: the worker first cuts the journal back to `confirmedBytes`, the body
- * length the writer saw confirmed, so a request can be sent again after any failure.
+ * length the writer saw confirmed, so a request can be sent again after any failure (its
+ * invocations then get new event ids; only one attempt's lines are ever in the journal).
  */
 export interface FlushRequest {
   type: "flush";
@@ -12,8 +14,10 @@ export interface FlushRequest {
   journal: string;
   header: JournalHeader;
   confirmedBytes: number;
-  /** Whole lines (transferred: the worker keeps them as the object's content). */
-  lines: Uint8Array;
+  /** Whole pending records (./capturedRecords.ts; transferred), encoded into lines there. */
+  records: Uint8Array;
+  /** How the file's invocations are encoded (absent when it has only encoded lines). */
+  settings?: CaptureSettings;
   /** Where to write the object's content (omitted: journal only). */
   stageTo?: string;
 }

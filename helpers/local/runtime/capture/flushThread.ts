@@ -24,9 +24,9 @@ export class FlushThread {
   private nextId = 1;
   private readonly waiting = new Map<number, Waiting>();
 
-  /** `lines` is transferred: it is unusable here once sent. */
+  /** `records` is transferred: it is unusable here once sent. */
   flush(request: Omit<FlushRequest, "type" | "id">): Promise<FlushReply> {
-    const transfer = request.lines.length > 0 ? [request.lines.buffer as ArrayBuffer] : [];
+    const transfer = request.records.length > 0 ? [request.records.buffer as ArrayBuffer] : [];
     return this.send({ type: "flush", id: 0, ...request }, transfer) as Promise<FlushReply>;
   }
 

@@ -1,10 +1,12 @@
 /**
- * Worker-thread entry of the capture writer's flushes: journal appends with fsync, the running
- * MD5 of each capture object and the staged copy of its content all run here, so the thread that
- * serves invocations only hands over buffers and renames finished files (bench/README.md, "The
- * endpoint": the flush's hashing and file writes cost the event loop microseconds per request).
+ * Worker-thread entry of the capture writer's flushes: encoding the captured invocations into
+ * record lines (./capturedRecords.ts), journal appends with fsync, the running MD5 of each
+ * capture object and the staged copy of its content all run here, so the thread that serves
+ * invocations only copies them into a buffer, hands it over and renames finished files
+ * (bench/README.md, "The endpoint": each of these cost the event loop microseconds per request).
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import { parentPort } from "node:worker_threads";
 import type {
   FlushReply,
@@ -12,9 +14,31 @@ import type {
   FlushWorkerReply,
   FlushWorkerRequest,
 } from "./flushProtocol";
+import { RecordLineWriter } from "./capturedRecords";
 import { JournalFile } from "./journal";
+import type { CaptureSettings } from "./record";
 
+/** The worker thread's nice value (Linux gives each thread its own; 0 is the default). */
+const WORKER_NICENESS = 10;
 const open = new Map<string, JournalFile>();
+const lineWriter = new RecordLineWriter();
+/**
+ * Settings arrive as a fresh copy with every request; the encoder caches a record's fixed parts
+ * per settings object, so equal settings are mapped to one object (an endpoint has one or two).
+ */
+const knownSettings = new Map<string, CaptureSettings>();
+
+function canonical(settings: CaptureSettings | undefined): CaptureSettings | undefined {
+  if (!settings) return undefined;
+  const key = JSON.stringify(settings);
+  let known = knownSettings.get(key);
+  if (!known) {
+    if (knownSettings.size >= 64) knownSettings.clear();
+    known = settings;
+    knownSettings.set(key, known);
+  }
+  return known;
+}
 
 function message(error: unknown): string {
   return (error as Error).message ?? String(error);
@@ -32,7 +56,9 @@ function flush(request: FlushRequest): FlushReply {
   let journal: JournalFile;
   try {
     journal = journalFor(request);
-    if (request.lines.length > 0) journal.append([request.lines]);
+    if (request.records.length > 0) {
+      journal.append([lineWriter.lines(request.records, canonical(request.settings))]);
+    }
   } catch (error) {
     open.delete(request.journal); // reopened (and cut back) on the retry
     return { id: request.id, journaledBytes: request.confirmedBytes, journalError: message(error) };
@@ -60,6 +86,11 @@ function handle(request: FlushWorkerRequest): FlushWorkerReply {
     return { id: request.id, forgotten: true, error: message(error) };
   }
 }
+
+// Below the threads that serve requests: journaling has a whole interval (200 ms) to finish, a
+// request has a client waiting. On a machine with few cores the worker otherwise takes turns
+// from the event loop and from the clients on the same host.
+os.setPriority(WORKER_NICENESS);
 
 parentPort!.on("message", (request: FlushWorkerRequest) => {
   parentPort!.postMessage(handle(request));

@@ -1,6 +1,7 @@
 /**
- * The data capture writer: invocations append record lines to an in-memory buffer (never any I/O
- * on the request path); a background flush moves them to S3.
+ * The data capture writer: invocations are appended to an in-memory buffer as they came (never
+ * any I/O, nor any encoding, on the request path); in the background a worker thread encodes
+ * them into record lines and journals them, and a flush moves them to S3.
  *
  * Objects (model-monitor-formats.md §1.4, "Not confirmed" 3): one open capture file per endpoint,
  * variant and destination, named after its first record's capture time, closed after 60 s of
@@ -9,21 +10,23 @@
  * complete staged file into the object store, so a reader listing S3 only ever sees whole files of
  * complete lines, and each record lives in exactly one object.
  *
- * Durability: every `journalIntervalMs` (200 ms) the buffered lines are appended to their file's
- * journal (./journal.ts) with fsync; a flush journals what is left and then publishes exactly the
+ * Durability: every `journalIntervalMs` (200 ms) the buffered records are encoded and appended
+ * to their file's journal (./journal.ts) with fsync; a flush journals what is left and then publishes exactly the
  * bytes journaled so far (kept in memory while the file is open, at most `maxFileBytes` plus one
  * flush); the journal file is removed once its closed object is published. On start, `recover()`
  * republishes every journal file left behind by a crash, so a crash loses the records of the last
  * journal interval (more only while a slow flush holds the next journal pass back).
  *
- * Why journal more often than publish: besides losing less in a crash, lines leave the buffer ten
- * times sooner, so its chunks are reused while still in the CPU's caches (at 32 connections two
- * seconds of capture are ~17 MB, written to cold memory on the request path; 200 ms fit in the
- * 16 spare chunks, see ./pendingLines.ts).
+ * Why journal more often than publish: besides losing less in a crash, records leave the buffer
+ * ten times sooner, so its chunks are reused while still in the CPU's caches (at 32 connections
+ * two seconds of capture are ~17 MB, written to cold memory on the request path; 200 ms fit in
+ * the 16 spare chunks, see ./pendingRecords.ts).
  *
- * Threads: the journal writes, the objects' MD5s and the staged copies run on a worker thread
- * (./flushThread.ts, ./flushWorker.ts); the event loop that serves invocations only copies the
- * buffered lines once into a buffer it transfers there, and renames the staged file.
+ * Threads: encoding the records (./capturedRecords.ts), the journal writes, the objects' MD5s and
+ * the staged copies run on a worker thread (./flushThread.ts, ./flushWorker.ts); the event loop
+ * that serves invocations only copies the buffered records once into a buffer it transfers
+ * there, and renames the staged file. A file's size, which decides when it is closed, is exact
+ * for what is journaled and estimated for what still waits.
  *
  * Flushes run every `flushIntervalMs`, when a record opens a new hour, when the clock is moved
  * forward, when an endpoint is updated or deleted, and on close; they and the journal passes
@@ -35,8 +38,9 @@ import type { Clock, ObjectStore } from "../../context";
 import type { FlushReply } from "./flushProtocol";
 import { FlushThread } from "./flushThread";
 import { journalFile, listJournalFiles, readJournal } from "./journal";
-import { joinForTransfer, PendingLines } from "./pendingLines";
-import { captureObjectKey, hourOf } from "./record";
+import { appendInvocation, appendLine } from "./capturedRecords";
+import { joinForTransfer, PendingRecords } from "./pendingRecords";
+import { captureObjectKey, hourOf, type CapturedInvocation, type CaptureSettings } from "./record";
 
 export interface CaptureTarget {
   bucket: string;
@@ -67,10 +71,12 @@ interface CaptureFile {
   journal: string;
   hour: number;
   openedMs: number;
-  /** Lines appended since the last flush. */
-  pending: PendingLines;
-  /** Bytes of lines journaled plus pending (decides rolling by size). */
-  bytes: number;
+  /** Records appended since the last journal pass. */
+  pending: PendingRecords;
+  /** The pending records' line bytes, estimated (with the journaled bytes, decides rolling). */
+  pendingBytes: number;
+  /** How the file's invocations are encoded: one deployment's settings per file. */
+  settings: CaptureSettings | undefined;
   /** Journaled lines not yet published (a failed publish is retried on the next flush). */
   unpublished: boolean;
   /** Body bytes the flush worker confirmed journaled (it holds them, and their MD5). */
@@ -145,10 +151,35 @@ export class CaptureWriter {
   }
 
   /**
-   * Buffers one record line (without newline; text, or its UTF-8 bytes, copied at once);
-   * synchronous and I/O-free.
+   * Buffers one captured invocation (copied at once), to be encoded under `settings` by the flush
+   * worker; synchronous and I/O-free.
+   */
+  appendInvocation(
+    target: CaptureTarget,
+    invocation: CapturedInvocation,
+    settings: CaptureSettings,
+  ): void {
+    const file = this.fileFor(target, invocation.time, settings);
+    file.pendingBytes += appendInvocation(file.pending, invocation);
+    this.counts.appended++;
+  }
+
+  /**
+   * Buffers one record line already encoded (without newline; text, or its UTF-8 bytes, copied at
+   * once); synchronous and I/O-free.
    */
   append(target: CaptureTarget, time: Date, line: string | Uint8Array): void {
+    const file = this.fileFor(target, time, undefined);
+    file.pendingBytes += appendLine(file.pending, line);
+    this.counts.appended++;
+  }
+
+  /** The open file a record captured at `time` goes to (a new one when due). */
+  private fileFor(
+    target: CaptureTarget,
+    time: Date,
+    settings: CaptureSettings | undefined,
+  ): CaptureFile {
     if (this.closed) throw new Error("The capture writer is closed");
     let id = this.targetIds.get(target);
     if (id === undefined) {
@@ -157,7 +188,13 @@ export class CaptureWriter {
     }
     let file = this.open.get(id);
     const hour = hourOf(time);
-    if (file && (file.hour !== hour || this.expired(file, time.getTime()))) {
+    if (
+      file &&
+      (file.hour !== hour ||
+        this.expired(file, time.getTime()) ||
+        // New capture settings (an updated endpoint) start a new file.
+        (settings !== undefined && file.settings !== undefined && file.settings !== settings))
+    ) {
       this.retire(id, file);
       if (file.hour !== hour) this.flushSoon(); // the finished hour should reach S3 promptly
       file = undefined;
@@ -171,8 +208,9 @@ export class CaptureWriter {
         journal: journalFile(this.dir, { bucket: target.bucket, key }),
         hour,
         openedMs: time.getTime(),
-        pending: new PendingLines(),
-        bytes: 0,
+        pending: new PendingRecords(),
+        pendingBytes: 0,
+        settings,
         unpublished: false,
         journaledBytes: 0,
         failureLogged: false,
@@ -181,8 +219,8 @@ export class CaptureWriter {
       };
       this.open.set(id, file);
     }
-    file.bytes += file.pending.append(line);
-    this.counts.appended++;
+    file.settings ??= settings;
+    return file;
   }
 
   /** Writes everything buffered so far to S3; resolves when it is published. */
@@ -224,7 +262,10 @@ export class CaptureWriter {
   }
 
   private expired(file: CaptureFile, nowMs: number): boolean {
-    return nowMs - file.openedMs >= this.rollAfterMs || file.bytes >= this.maxFileBytes;
+    return (
+      nowMs - file.openedMs >= this.rollAfterMs ||
+      file.journaledBytes + file.pendingBytes >= this.maxFileBytes
+    );
   }
 
   private flushSoon(): void {
@@ -238,14 +279,14 @@ export class CaptureWriter {
     });
   }
 
-  /** Journals every file's buffered lines without publishing (a no-op when nothing is buffered). */
+  /** Journals every file's buffered records without publishing (a no-op when nothing is buffered). */
   private journalInBackground(): void {
     if (this.journalQueued) return;
     this.journalQueued = true;
     const run = async () => {
       this.journalQueued = false;
       for (const file of [...this.open.values(), ...this.closing]) {
-        if (file.pending.lines > 0) await this.flushFile(file, false);
+        if (file.pending.records > 0) await this.flushFile(file, false);
       }
     };
     this.flushing = this.flushing.then(run, run);
@@ -267,7 +308,7 @@ export class CaptureWriter {
     // Published closed files are done: their journal is no longer needed.
     for (let i = this.closing.length - 1; i >= 0; i--) {
       const file = this.closing[i];
-      if (!file.unpublished && file.pending.lines === 0) {
+      if (!file.unpublished && file.pending.records === 0) {
         this.closing.splice(i, 1);
         await this.forget(file);
         this.publishedLines.delete(file);
@@ -277,14 +318,16 @@ export class CaptureWriter {
   }
 
   /**
-   * Hands the file's new lines to the flush worker, which journals them (fsync) and, to
-   * `publish`, stages the whole object; then renames the staged object into the store. Lines that
-   * could not be journaled stay buffered; a staged object that could not be stored is staged
-   * again next time.
+   * Hands the file's new records to the flush worker, which encodes and journals them (fsync)
+   * and, to `publish`, stages the whole object; then renames the staged object into the store.
+   * Records that could not be journaled stay buffered; a staged object that could not be stored
+   * is staged again next time.
    */
   private async flushFile(file: CaptureFile, publish: boolean): Promise<void> {
-    const taken = file.pending.lines > 0 ? file.pending.take() : undefined;
+    const taken = file.pending.records > 0 ? file.pending.take() : undefined;
     if (!taken && !(publish && file.unpublished)) return;
+    const takenBytes = taken ? file.pendingBytes : 0;
+    file.pendingBytes -= takenBytes;
     const header = { bucket: file.bucket, key: file.key };
     const stageTo = file.journal + STAGED_SUFFIX;
     let reply: FlushReply;
@@ -293,7 +336,8 @@ export class CaptureWriter {
         journal: file.journal,
         header,
         confirmedBytes: file.journaledBytes,
-        lines: joinForTransfer(taken?.chunks ?? []),
+        records: joinForTransfer(taken?.chunks ?? []),
+        settings: file.settings,
         stageTo: publish ? stageTo : undefined,
       });
     } catch (error) {
@@ -304,8 +348,11 @@ export class CaptureWriter {
       };
     }
     if (reply.journalError !== undefined) {
-      // Not durable yet: keep the lines buffered and try again next time.
-      if (taken) file.pending.restore(taken);
+      // Not durable yet: keep the records buffered and try again next time.
+      if (taken) {
+        file.pending.restore(taken);
+        file.pendingBytes += takenBytes;
+      }
       this.counts.publishFailures++;
       if (!file.journalFailureLogged) {
         file.journalFailureLogged = true;
@@ -316,7 +363,7 @@ export class CaptureWriter {
     file.journalFailureLogged = false;
     if (taken) {
       file.pending.recycle(taken);
-      this.journaledLines.set(file, (this.journaledLines.get(file) ?? 0) + taken.lines);
+      this.journaledLines.set(file, (this.journaledLines.get(file) ?? 0) + taken.records);
       file.journaledBytes = reply.journaledBytes;
       file.unpublished = true;
     }

@@ -1,72 +1,81 @@
 /**
- * PendingLines: capture lines kept as bytes until a flush takes them, in order, across chunk
- * boundaries, with multi-byte text and lines larger than a chunk, and put back ahead of newer
- * lines when a journal write fails.
+ * PendingRecords: capture records kept as bytes until a flush takes them, in order, across chunk
+ * boundaries, with multi-byte text and records larger than a chunk, and put back ahead of newer
+ * records when a journal write fails. Written here as encoded lines (./capturedRecords.test.ts
+ * covers invocations).
  */
-import { joinForTransfer, PendingLines } from "../../helpers/local/runtime/capture/pendingLines";
+import { appendLine, readRecords } from "../../helpers/local/runtime/capture/capturedRecords";
+import {
+  joinForTransfer,
+  PendingRecords,
+} from "../../helpers/local/runtime/capture/pendingRecords";
 
-const text = (taken: { chunks: Buffer[] }) => Buffer.concat(taken.chunks).toString("utf8");
+/** The taken records' lines, each with a newline, as the worker would journal them. */
+const text = (taken: { chunks: Buffer[] }) =>
+  [...readRecords(Buffer.concat(taken.chunks))]
+    .map((record) => (record.kind === "line" ? `${record.line.toString("utf8")}\n` : "?"))
+    .join("");
 
-describe("PendingLines", () => {
+describe("PendingRecords", () => {
   test("lines come back in order with their newlines, across many chunks", () => {
-    const pending = new PendingLines();
+    const pending = new PendingRecords();
     const lines = Array.from(
       { length: 5000 },
       (_, i) => `{"n":${i},"pad":"${"x".repeat(i % 300)}"}`,
     );
     let bytes = 0;
-    for (const line of lines) bytes += pending.append(line);
-    expect(pending.lines).toBe(5000);
+    for (const line of lines) bytes += appendLine(pending, line);
+    expect(pending.records).toBe(5000);
     const taken = pending.take();
     expect(taken.chunks.length).toBeGreaterThan(1); // > 256 KiB: more than one chunk
-    expect(taken.lines).toBe(5000);
+    expect(taken.records).toBe(5000);
     expect(text(taken)).toBe(lines.map((l) => `${l}\n`).join(""));
     expect(bytes).toBe(Buffer.byteLength(text(taken)));
-    expect(pending.lines).toBe(0);
-    expect(pending.take()).toEqual({ chunks: [], lines: 0 });
+    expect(pending.records).toBe(0);
+    expect(pending.take()).toEqual({ chunks: [], records: 0 });
   });
 
   test("multi-byte text and a line larger than a chunk", () => {
-    const pending = new PendingLines();
+    const pending = new PendingRecords();
     const big = "é中🙂".repeat(100_000); // ~0.9 MB of UTF-8, bigger than a chunk
-    pending.append("before");
-    expect(pending.append(big)).toBe(Buffer.byteLength(big) + 1);
-    pending.append("after ü");
+    appendLine(pending, "before");
+    expect(appendLine(pending, big)).toBe(Buffer.byteLength(big) + 1);
+    appendLine(pending, "after ü");
     expect(text(pending.take())).toBe(`before\n${big}\nafter ü\n`);
   });
 
   test("lines given as bytes are copied: the caller may reuse its buffer at once", () => {
-    const pending = new PendingLines();
+    const pending = new PendingRecords();
     const scratch = Buffer.from("first");
-    expect(pending.append(scratch)).toBe(6);
+    expect(appendLine(pending, scratch)).toBe(6);
     scratch.write("XXXXX");
-    pending.append(scratch.subarray(0, 3));
-    pending.append("text é");
+    appendLine(pending, scratch.subarray(0, 3));
+    appendLine(pending, "text é");
     expect(text(pending.take())).toBe("first\nXXX\ntext é\n");
   });
 
   test("what was taken is never overwritten by later lines", () => {
-    const pending = new PendingLines();
-    pending.append("one");
+    const pending = new PendingRecords();
+    appendLine(pending, "one");
     const first = pending.take();
-    pending.append("two");
-    pending.append("three");
+    appendLine(pending, "two");
+    appendLine(pending, "three");
     const second = pending.take();
     expect(text(first)).toBe("one\n");
     expect(text(second)).toBe("two\nthree\n");
   });
 
   test("restore puts lines back ahead of lines appended since", () => {
-    const pending = new PendingLines();
-    pending.append("a");
-    pending.append("b");
+    const pending = new PendingRecords();
+    appendLine(pending, "a");
+    appendLine(pending, "b");
     const failed = pending.take();
-    pending.append("c");
+    appendLine(pending, "c");
     pending.restore(failed);
-    pending.append("d");
-    expect(pending.lines).toBe(4);
+    appendLine(pending, "d");
+    expect(pending.records).toBe(4);
     const taken = pending.take();
-    expect(taken.lines).toBe(4);
+    expect(taken.records).toBe(4);
     expect(text(taken)).toBe("a\nb\nc\nd\n");
   });
 });
@@ -75,14 +84,17 @@ test("recycled chunks are reused, and no line pending or in flight is ever overw
   // Writers flushing in turn, failing now and then: take, then restore or recycle.
   let seed = 7;
   const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-  const writers = [0, 1, 2].map(() => ({ pending: new PendingLines(), expected: [] as string[] }));
+  const writers = [0, 1, 2].map(() => ({
+    pending: new PendingRecords(),
+    expected: [] as string[],
+  }));
   let n = 0;
   for (let step = 0; step < 300; step++) {
     const w = writers[Math.floor(random() * writers.length)];
     const count = Math.floor(random() * 400);
     for (let i = 0; i < count; i++) {
       const line = `${n++} ${"y".repeat(Math.floor(random() * 900))}`;
-      w.pending.append(random() < 0.5 ? line : Buffer.from(line));
+      appendLine(w.pending, random() < 0.5 ? line : Buffer.from(line));
       w.expected.push(`${line}\n`);
     }
     const taken = w.pending.take();
@@ -93,7 +105,7 @@ test("recycled chunks are reused, and no line pending or in flight is ever overw
       const more = other === w && random() < 0.3 ? 300 : 1;
       for (let i = 0; i < more; i++) {
         const line = `${n++} ${"w".repeat(other === w ? 999 : 0)}`;
-        other.pending.append(line);
+        appendLine(other.pending, line);
         other.expected.push(`${line}\n`);
       }
     }
@@ -112,26 +124,26 @@ test("recycled chunks are reused, and no line pending or in flight is ever overw
 });
 
 test("a recycled chunk is the next one written", () => {
-  const pending = new PendingLines();
+  const pending = new PendingRecords();
   const line = "z".repeat(1000);
-  for (let i = 0; i < 300; i++) pending.append(line); // 300 kB: past the first 256 KiB chunk
+  for (let i = 0; i < 300; i++) appendLine(pending, line); // 300 kB: past the first 256 KiB chunk
   const taken = pending.take();
   expect(taken.chunks.length).toBe(2);
   const [finished, current] = taken.chunks.map((c) => c.buffer);
   pending.recycle(taken);
-  for (let i = 0; i < 300; i++) pending.append(line);
+  for (let i = 0; i < 300; i++) appendLine(pending, line);
   const next = pending.take().chunks.map((c) => c.buffer);
   expect(next).toEqual([current, finished]);
   expect(next[1]).toBe(finished);
 });
 
-test("joinForTransfer: the lines in order in one buffer of their own, safe to transfer", () => {
-  const pending = new PendingLines();
-  for (let i = 0; i < 2000; i++) pending.append(`line ${i} ${"x".repeat(i % 300)}`);
+test("joinForTransfer: the records in order in one buffer of their own, safe to transfer", () => {
+  const pending = new PendingRecords();
+  for (let i = 0; i < 2000; i++) appendLine(pending, `line ${i} ${"x".repeat(i % 300)}`);
   const taken = pending.take();
   expect(taken.chunks.length).toBeGreaterThan(1);
   const joined = joinForTransfer(taken.chunks);
-  expect(Buffer.from(joined).toString()).toBe(text(taken));
+  expect(Buffer.from(joined)).toEqual(Buffer.concat(taken.chunks));
   expect(joined.byteOffset).toBe(0);
   expect(joined.buffer.byteLength).toBe(joined.length);
   // Small ones too are never views on Buffer's shared pool (transferring would detach it).
