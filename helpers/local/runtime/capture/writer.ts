@@ -11,11 +11,12 @@
  * complete lines, and each record lives in exactly one object.
  *
  * Durability: every `journalIntervalMs` (200 ms) the buffered records are encoded and appended
- * to their file's journal (./journal.ts) with fsync; a flush journals what is left and then publishes exactly the
- * bytes journaled so far (kept in memory while the file is open, at most `maxFileBytes` plus one
- * flush); the journal file is removed once its closed object is published. On start, `recover()`
- * republishes every journal file left behind by a crash, so a crash loses the records of the last
- * journal interval (more only while a slow flush holds the next journal pass back).
+ * to their file's journal (./journal.ts) with fsync; a flush journals what is left and then
+ * publishes exactly the bytes journaled so far (kept in memory while the file is open, at most
+ * `maxFileBytes` plus one flush); the journal file is removed once its closed object is
+ * published. On start, `recover()` republishes every journal file left behind by a crash, so a
+ * crash loses the records of the last journal interval (more only while a slow flush holds the
+ * next journal pass back).
  *
  * Why journal more often than publish: besides losing less in a crash, records leave the buffer
  * ten times sooner, so its chunks are reused while still in the CPU's caches (at 32 connections
@@ -279,7 +280,7 @@ export class CaptureWriter {
     });
   }
 
-  /** Journals every file's buffered records without publishing (a no-op when nothing is buffered). */
+  /** Journals every file's buffered records without publishing (nothing to do when none are). */
   private journalInBackground(): void {
     if (this.journalQueued) return;
     this.journalQueued = true;
