@@ -16,6 +16,7 @@ import { createSageMakerService } from "./sagemaker";
 import { createEdgeServer, listenLocal } from "./server/edge";
 import type { HealthDocument } from "./server/localApi";
 import { probeHealth } from "./server/localClient";
+import { disableAllocationSitePretenuring } from "./heapTuning";
 import { processWide } from "./processWide";
 import { createRuntimeService } from "./runtime";
 import type { RuntimeService } from "./server/runtime";
@@ -76,6 +77,8 @@ export interface EmulatorFile {
 const servedInProcess = processWide("servedWorkspaces", () => new Map<string, EmulatorFile>());
 
 export async function startLocalAws(options: StartLocalAwsOptions): Promise<LocalAws> {
+  // Requests' short-lived objects must stay young even after a long profiling run (heapTuning.ts).
+  disableAllocationSitePretenuring();
   const workspace = path.resolve(options.workspace);
   const region = options.region ?? "us-east-1";
   const accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
