@@ -97,7 +97,10 @@ function runNative(): NativeRun | null {
     );
     return JSON.parse(out.trim().split("\n").pop() as string);
   } catch (error) {
-    console.log(`native XGBoost not run: ${(error as Error).message.split("\n")[0]}`);
+    // Python's last stderr line names what is missing (xgboost, pandas, numpy).
+    const stderr = String((error as { stderr?: unknown }).stderr ?? "").trim();
+    const reason = stderr.split("\n").pop() || (error as Error).message.split("\n")[0];
+    console.log(`native XGBoost not run (python3-xgboost and python3-pandas needed): ${reason}`);
     return null;
   }
 }
