@@ -6,7 +6,6 @@
  * (bench/README.md, "The endpoint": each of these cost the event loop microseconds per request).
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import { parentPort } from "node:worker_threads";
 import type {
   FlushReply,
@@ -18,8 +17,6 @@ import { RecordLineWriter } from "./capturedRecords";
 import { JournalFile } from "./journal";
 import type { CaptureSettings } from "./record";
 
-/** The worker thread's nice value (Linux gives each thread its own; 0 is the default). */
-const WORKER_NICENESS = 10;
 const open = new Map<string, JournalFile>();
 const lineWriter = new RecordLineWriter();
 /**
@@ -86,11 +83,6 @@ function handle(request: FlushWorkerRequest): FlushWorkerReply {
     return { id: request.id, forgotten: true, error: message(error) };
   }
 }
-
-// Below the threads that serve requests: journaling has a whole interval (200 ms) to finish, a
-// request has a client waiting. On a machine with few cores the worker otherwise takes turns
-// from the event loop and from the clients on the same host.
-os.setPriority(WORKER_NICENESS);
 
 parentPort!.on("message", (request: FlushWorkerRequest) => {
   parentPort!.postMessage(handle(request));
