@@ -10,6 +10,9 @@
  * and number) is copied byte by byte; anything else goes through JSON.stringify as the reference
  * does, so the bytes stay identical (tested against captureRecordLine over many payloads).
  *
+ * It runs on the capture flush worker (./capturedRecords.ts), which encodes batches of records
+ * every 200 ms; until round 10 it ran on the request path, hence its care for nanoseconds.
+ *
  * Written by hand: no npm library writes a fixed-shape JSON record into a reused buffer.
  */
 import { isAscii } from "node:buffer";
@@ -99,7 +102,7 @@ export class CaptureRecordEncoder {
 
   /**
    * The record's bytes, without the trailing newline. The answer is a view of a buffer this
-   * encoder reuses: copy it (as PendingLines does) before encoding the next record.
+   * encoder reuses: copy it (as RecordLineWriter does) before encoding the next record.
    */
   encode(invocation: CapturedInvocation, settings: CaptureSettings, eventId: string): Buffer {
     const parts = this.parts(settings, invocation.input.contentType, invocation.output.contentType);
