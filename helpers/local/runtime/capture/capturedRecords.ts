@@ -6,9 +6,10 @@
  * (./pendingRecords.ts): its capture time, content types, inference id, custom attributes and
  * the two payloads. The flush worker (./flushWorker.ts) then writes each one's JSON line with
  * the record encoder and a fresh event id, before journaling it. Why: encoding the line and
- * drawing its UUID were most of what capture cost the event loop (about 2.5 of 3.3 µs per
- * request at 32 connections, bench/README.md "The endpoint", round 10); the worker runs beside
- * it.
+ * drawing its UUID were most of what capture cost the event loop; capture's functions in its CPU
+ * profile went from ~3 to ~1.4 µs per request at 32 connections (bench/README.md "The endpoint",
+ * round 10). The worker pays more than that (it runs beside the event loop), so on the 2-core
+ * bench machine, where it shares a core with the load generator, throughput did not move.
  *
  * A line already encoded (`appendLine`: tests, tools) waits in the same framing and is
  * journaled as it is.
