@@ -11,15 +11,12 @@
  * then serve 100,000 captured invocations at 32 connections): serving peak RSS 610-689 MB with
  * pretenuring, 437-442 MB without; the profiling phase took as long either way (7.6-9.4 s).
  *
- * Process-wide, as every V8 flag is; set once when the first emulator starts. The setting only
- * changes where V8 first places objects, never what a program computes.
+ * Process-wide, as every V8 flag is; set again by each emulator that starts (setting it twice
+ * is harmless). The setting only changes where V8 first places objects, never what a program
+ * computes.
  */
 import * as v8 from "node:v8";
-import { processWide } from "./processWide";
 
 export function disableAllocationSitePretenuring(): void {
-  processWide("allocationSitePretenuringDisabled", () => {
-    v8.setFlagsFromString("--no-allocation-site-pretenuring");
-    return true;
-  });
+  v8.setFlagsFromString("--no-allocation-site-pretenuring");
 }

@@ -4,17 +4,15 @@
  * records when a journal write fails. Written here as encoded lines (./capturedRecords.test.ts
  * covers invocations).
  */
-import { appendLine, readRecords } from "../../helpers/local/runtime/capture/capturedRecords";
+import { appendLine, RecordLineWriter } from "../../helpers/local/runtime/capture/capturedRecords";
 import {
   joinForTransfer,
   PendingRecords,
 } from "../../helpers/local/runtime/capture/pendingRecords";
 
-/** The taken records' lines, each with a newline, as the worker would journal them. */
+/** The taken records' lines, each with a newline, as the worker journals them. */
 const text = (taken: { chunks: Buffer[] }) =>
-  [...readRecords(Buffer.concat(taken.chunks))]
-    .map((record) => (record.kind === "line" ? `${record.line.toString("utf8")}\n` : "?"))
-    .join("");
+  new RecordLineWriter().lines(Buffer.concat(taken.chunks), undefined).toString("utf8");
 
 describe("PendingRecords", () => {
   test("lines come back in order with their newlines, across many chunks", () => {

@@ -57,12 +57,10 @@ export class PendingRecords {
     return this.used;
   }
 
-  /** The reserved record ends before `end` (an offset in the chunk); returns its length. */
-  commit(end: number): number {
-    const length = end - this.used;
+  /** The reserved record ends before `end` (an offset in the chunk). */
+  commit(end: number): void {
     this.used = end;
     this.recordCount++;
-    return length;
   }
 
   /** How many records are waiting. */
