@@ -387,6 +387,29 @@ test("a flush worker that dies mid-flush loses and duplicates nothing", async ()
   expect(w.stats()).toMatchObject({ appended: n, published: n });
 });
 
+test("a stopped flush worker's exit fails only its own requests, not its successor's", async () => {
+  const thread = new FlushThread();
+  const header = { bucket: "capture", key: "dc/successor.jsonl" };
+  const request = (key: string) => {
+    const pending = new PendingRecords();
+    appendLine(pending, record(1));
+    return {
+      journal: journalFile(journalDir(workspace), { ...header, key }),
+      header: { ...header, key },
+      confirmedBytes: 0,
+      records: joinForTransfer(pending.take().chunks),
+    };
+  };
+  await thread.flush(request("dc/first.jsonl")); // the first worker is up
+  const first = thread.flush(request("dc/first.jsonl"));
+  const stopping = thread.close(); // not awaited: its exit event comes after the next request
+  const second = thread.flush(request("dc/second.jsonl")); // starts the successor
+  await expect(first).rejects.toThrow(/flush worker exited/);
+  await stopping;
+  await expect(second).resolves.toMatchObject({ journaledBytes: expect.any(Number) });
+  await thread.close();
+});
+
 test("a flush request sent again (its reply lost) journals its lines once", async () => {
   const header = { bucket: "capture", key: "dc/again.jsonl" };
   const journal = journalFile(journalDir(workspace), header);

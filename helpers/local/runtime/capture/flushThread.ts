@@ -19,10 +19,15 @@ interface Waiting {
   reject(error: Error): void;
 }
 
+/** A running worker and the requests it has not answered yet (its own: see `start`). */
+interface Running {
+  worker: Worker;
+  waiting: Map<number, Waiting>;
+}
+
 export class FlushThread {
-  private worker: Worker | undefined;
+  private running: Running | undefined;
   private nextId = 1;
-  private readonly waiting = new Map<number, Waiting>();
 
   /** `records` is transferred: it is unusable here once sent. */
   flush(request: Omit<FlushRequest, "type" | "id">): Promise<FlushReply> {
@@ -36,44 +41,50 @@ export class FlushThread {
 
   /** Stops the worker (it holds nothing the journals on disk do not). */
   async close(): Promise<void> {
-    const worker = this.worker;
-    this.worker = undefined;
-    if (worker) await worker.terminate();
+    const running = this.running;
+    this.running = undefined;
+    if (running) await running.worker.terminate();
   }
 
   private send(
     request: FlushWorkerRequest,
     transfer: ArrayBuffer[] = [],
   ): Promise<FlushWorkerReply> {
-    const worker = this.worker ?? this.start();
+    const { worker, waiting } = this.running ?? this.start();
     const id = this.nextId++;
     return new Promise<FlushWorkerReply>((resolve, reject) => {
-      if (this.waiting.size === 0) worker.ref();
-      this.waiting.set(id, { resolve, reject });
+      if (waiting.size === 0) worker.ref();
+      waiting.set(id, { resolve, reject });
       worker.postMessage({ ...request, id }, transfer);
     });
   }
 
-  private start(): Worker {
+  /**
+   * Each worker answers and fails only its own requests: a stopped worker's exit event can come
+   * after its successor took requests, and must not fail those (nor keep the successor unref'd).
+   */
+  private start(): Running {
     const worker = startWorker(__dirname, "flushWorker", undefined);
+    const running: Running = { worker, waiting: new Map() };
+    const { waiting } = running;
     worker.unref();
     worker.on("message", (reply: FlushWorkerReply) => {
-      const waiting = this.waiting.get(reply.id);
-      this.waiting.delete(reply.id);
-      if (this.waiting.size === 0) worker.unref();
-      waiting?.resolve(reply);
+      const answered = waiting.get(reply.id);
+      waiting.delete(reply.id);
+      if (waiting.size === 0) worker.unref();
+      answered?.resolve(reply);
     });
     const stopped = (error: Error) => {
-      if (this.worker === worker) this.worker = undefined;
-      const waiting = [...this.waiting.values()];
-      this.waiting.clear();
-      for (const w of waiting) w.reject(error);
+      if (this.running === running) this.running = undefined;
+      const failed = [...waiting.values()];
+      waiting.clear();
+      for (const w of failed) w.reject(error);
     };
     worker.on("error", (error) =>
       stopped(new Error(`capture flush worker failed: ${error.message}`)),
     );
     worker.on("exit", (code) => stopped(new Error(`capture flush worker exited (code ${code})`)));
-    this.worker = worker;
-    return worker;
+    this.running = running;
+    return running;
   }
 }
