@@ -11,11 +11,10 @@
  * Targets: capture-on >= 85% of capture-off throughput; capture-off >= 50% of the bare server;
  * p99 < 10 ms at 32 connections. Printed as PASS/FAIL, not asserted.
  */
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import { InvokeEndpointCommand } from "@aws-sdk/client-sagemaker-runtime";
 import { DMatrix } from "../helpers/xgboost";
 import { runLoad } from "./support/autocannon";
+import { startBareServer, urlOf } from "./support/bareServer";
 import { deployEndpoint, startBenchEmulator, uploadModel } from "./support/emulator";
 import { trainLabModel } from "./support/labModel";
 import { appendSummary, machine, passFail, writeResult } from "./support/results";
@@ -67,17 +66,6 @@ function meanOfRuns(of: Case[]): Case {
   };
 }
 
-function startBareServer(): Promise<http.Server> {
-  const server = http.createServer((request, response) => {
-    request.resume();
-    request.on("end", () => {
-      response.writeHead(200, { "content-type": "text/csv" });
-      response.end("0.5");
-    });
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
-}
-
 /** A replayed signature must be accepted, or the load would measure 403s. */
 async function checkReplay(request: SignedInvocation): Promise<string> {
   const answers: string[] = [];
@@ -119,7 +107,7 @@ async function main(): Promise<void> {
     }
     console.log(`endpoints InService; one row -> ${served} (model: ${expected})`);
 
-    const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}/`;
+    const bareUrl = urlOf(bare);
     // The bare server gets the very request the emulator gets (same headers, same body), so the
     // reference is Node's ceiling for this request and the difference is the emulator's work.
     const request = async (target: Target) =>
