@@ -41,6 +41,7 @@ function targetArg(index: number, fallback: Target): Target {
 
 const A = targetArg(2, "captureOff");
 const B = targetArg(3, "captureOn");
+if (A === B) throw new Error(`compare two different targets (both are ${A})`);
 const ROUNDS = Number(process.argv[4] ?? 4);
 const SECONDS = Number(process.argv[5] ?? 4);
 const CONNECTIONS = Number(process.argv[6] ?? 32);
