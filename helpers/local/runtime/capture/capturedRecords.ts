@@ -26,8 +26,8 @@
  */
 import { randomUUID } from "node:crypto";
 import type { PendingRecords } from "./pendingRecords";
-import type { CapturedInvocation, CaptureSettings } from "./record";
-import { CaptureRecordEncoder } from "./recordEncoder";
+import { captureRecordLine, type CapturedInvocation, type CaptureSettings } from "./record";
+import { CaptureRecordEncoder, MAX_ENCODED_BYTES, type InvocationFields } from "./recordEncoder";
 
 const LINE = 0;
 const INVOCATION = 1;
@@ -37,6 +37,7 @@ const FRAME_BYTES = 5;
 const UTF8_PER_UNIT = 3;
 /** The length written for an absent string (-1 as an i32). */
 const ABSENT = 0xffffffff;
+const EMPTY = Buffer.alloc(0);
 
 /**
  * What a record's JSON adds to its payloads (keys, event id, time; about 300 bytes for CSV in and
@@ -156,20 +157,44 @@ export function readRecords(bytes: Uint8Array): PendingRecord[] {
   new RecordReader().read(
     bytes,
     (line) => records.push({ kind: "line", line }),
-    (invocation) => records.push({ kind: "invocation", invocation }),
+    (fields) => records.push({ kind: "invocation", invocation: capturedInvocationOf(fields) }),
   );
   return records;
 }
 
-/** Reads records back; keeps the last text of each string field (content types repeat). */
+/** A read record's fields as a CapturedInvocation of its own (the reader reuses `fields`). */
+function capturedInvocationOf(fields: InvocationFields): CapturedInvocation {
+  const { input, output, inferenceId, customAttributes, timeMs } = fields;
+  const invocation: CapturedInvocation = {
+    input: { ...input },
+    output: { ...output },
+    time: new Date(timeMs),
+  };
+  if (inferenceId !== undefined) invocation.inferenceId = inferenceId;
+  if (customAttributes !== undefined) invocation.customAttributes = customAttributes;
+  return invocation;
+}
+
+/**
+ * Reads records back into one reused fields object (no objects per record: the worker reads
+ * thousands per batch); keeps the last text of each string field (content types repeat).
+ */
 class RecordReader {
+  private readonly fields: InvocationFields = {
+    input: { body: EMPTY, contentType: undefined },
+    output: { body: EMPTY, contentType: undefined },
+    inferenceId: undefined,
+    customAttributes: undefined,
+    timeMs: 0,
+  };
   private readonly lastText: string[] = ["", "", "", ""];
   private readonly lastBytes: Buffer[] = [0, 1, 2, 3].map(() => Buffer.alloc(0));
 
   read(
     bytes: Uint8Array,
     onLine: (line: Buffer) => void,
-    onInvocation: (invocation: CapturedInvocation) => void,
+    /** `fields` is reused for the next record: read what is needed before returning. */
+    onInvocation: (fields: InvocationFields) => void,
   ): void {
     const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
     let at = 0;
@@ -190,31 +215,34 @@ class RecordReader {
     }
   }
 
-  private invocation(buffer: Buffer, from: number, end: number): CapturedInvocation {
+  private invocation(buffer: Buffer, from: number, end: number): InvocationFields {
     for (let k = 0; k < 8; k++) timeBytes[k] = buffer[from + k];
     let at = from + 8;
-    const strings: (string | undefined)[] = [undefined, undefined, undefined, undefined];
+    const fields = this.fields;
+    fields.timeMs = time[0];
     for (let field = 0; field < 4; field++) {
       const length = readUint32(buffer, at);
       at += 4;
-      if (length === ABSENT) continue;
-      if (at + length > end) throw new Error(`a capture record's field overruns it at byte ${at}`);
-      strings[field] = this.text(field, buffer, at, length);
-      at += length;
+      let text: string | undefined;
+      if (length !== ABSENT) {
+        if (at + length > end) {
+          throw new Error(`a capture record's field overruns it at byte ${at}`);
+        }
+        text = this.text(field, buffer, at, length);
+        at += length;
+      }
+      if (field === 0) fields.input.contentType = text;
+      else if (field === 1) fields.output.contentType = text;
+      else if (field === 2) fields.inferenceId = text;
+      else fields.customAttributes = text;
     }
     const inputLength = readUint32(buffer, at);
     at += 4;
     if (at + inputLength > end)
       throw new Error(`a capture record's input overruns it at byte ${at}`);
-    const [inputType, outputType, inferenceId, customAttributes] = strings;
-    const invocation: CapturedInvocation = {
-      input: { body: buffer.subarray(at, at + inputLength), contentType: inputType },
-      output: { body: buffer.subarray(at + inputLength, end), contentType: outputType },
-      time: new Date(time[0]),
-    };
-    if (inferenceId !== undefined) invocation.inferenceId = inferenceId;
-    if (customAttributes !== undefined) invocation.customAttributes = customAttributes;
-    return invocation;
+    fields.input.body = buffer.subarray(at, at + inputLength);
+    fields.output.body = buffer.subarray(at + inputLength, end);
+    return fields;
   }
 
   /** The field's text, decoded again only when its bytes differ from the last record's. */
@@ -244,6 +272,14 @@ function readUint32(buffer: Buffer, at: number): number {
  * The record lines (each with its newline) of pending records, in one new Buffer: invocations
  * encoded under `settings` with a fresh event id each, lines as they were. Runs on the flush
  * worker.
+ *
+ * Each record is encoded in place in the output, from the reader's reused fields, with its event
+ * id written as bytes (./eventIds.ts): no object, Date or string per record. Why: on a 2-core
+ * machine the worker's CPU time is taken from the event loop and the load generator, and
+ * doubling it cost capture-on throughput about 3 points per µs at 32 connections. Encoding in
+ * place took 2.8 -> 0.9-1.3 µs per record in a hot loop; under load the worker's share fell from
+ * 4.9 to 3.9 µs per request and capture-on/off rose from 86.5 to 90.1 % (three process pairs,
+ * bench/endpointCompare.ts; bench/README.md "The endpoint", round 11).
  */
 export class RecordLineWriter {
   private readonly encoder = new CaptureRecordEncoder();
@@ -256,22 +292,38 @@ export class RecordLineWriter {
     this.reader.read(
       bytes,
       (line) => this.put(line),
-      (invocation) => {
+      (fields) => {
         if (!settings) throw new Error("a captured invocation came without capture settings");
-        this.put(this.encoder.encode(invocation, settings, randomUUID()));
+        const bound = this.encoder.boundOf(fields, settings);
+        if (bound > MAX_ENCODED_BYTES) {
+          const line = captureRecordLine(capturedInvocationOf(fields), settings, randomUUID());
+          this.put(Buffer.from(line));
+          return;
+        }
+        // Encoded in place, with the event id drawn as it is written.
+        this.reserve(bound + 1);
+        const end = this.encoder.encodeInto(fields, settings, undefined, this.out, this.used);
+        this.out[end] = 0x0a;
+        this.used = end + 1;
       },
     );
     // A copy of its own length: the worker keeps it as the object's content.
     return Buffer.from(this.out.subarray(0, this.used));
   }
 
-  private put(line: Buffer): void {
+  /** Room for `bytes` more after what is used. */
+  private reserve(bytes: number): void {
     const at = this.used;
-    if (at + line.length + 1 > this.out.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.out.length * 2, at + line.length + 1));
+    if (at + bytes > this.out.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.out.length * 2, at + bytes));
       this.out.copy(grown, 0, 0, at);
       this.out = grown;
     }
+  }
+
+  private put(line: Buffer): void {
+    this.reserve(line.length + 1);
+    const at = this.used;
     this.out.set(line, at);
     this.out[at + line.length] = 0x0a;
     this.used = at + line.length + 1;

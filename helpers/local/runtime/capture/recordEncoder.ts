@@ -11,7 +11,9 @@
  * does, so the bytes stay identical (tested against captureRecordLine over many payloads).
  *
  * It runs on the capture flush worker (./capturedRecords.ts), which encodes batches of records
- * every 200 ms; until round 10 it ran on the request path, hence its care for nanoseconds.
+ * every 200 ms, each in place in the batch's output (`encodeInto`); until round 10 it ran on the
+ * request path. Its care for nanoseconds still pays there: on a small machine the worker's time
+ * is taken from the event loop (round 11).
  *
  * Written by hand: no npm library writes a fixed-shape JSON record into a reused buffer.
  */
@@ -23,9 +25,17 @@ import {
   type CapturedInvocation,
   type CaptureSettings,
 } from "./record";
+import { EVENT_ID_LENGTH, EventIdWriter } from "./eventIds";
+
+/** What the encoder reads of an invocation: a CapturedInvocation with its time in epoch ms. */
+export interface InvocationFields extends Omit<CapturedInvocation, "time"> {
+  timeMs: number;
+}
 
 /** Room kept for one record; a record that might not fit is built by the string reference. */
 const SCRATCH_BYTES = 64 * 1024;
+/** The largest bound (`boundOf`) of a record written by `encodeInto`. */
+export const MAX_ENCODED_BYTES = SCRATCH_BYTES;
 /** JSON escapes a byte as at most 6 bytes (`\u001f`); UTF-8 repair and base64 take less. */
 const WORST_BYTES_PER_BYTE = 6;
 
@@ -97,43 +107,78 @@ export class CaptureRecordEncoder {
     CaptureSettings,
     Map<string | undefined, Map<string | undefined, RecordParts>>
   >();
+  private readonly eventIds = new EventIdWriter();
   private timeSecond = NaN;
   private timeBytes = Buffer.alloc(0);
 
   /**
    * The record's bytes, without the trailing newline. The answer is a view of a buffer this
-   * encoder reuses: copy it (as RecordLineWriter does) before encoding the next record.
+   * encoder reuses: copy it before encoding the next record.
    */
   encode(invocation: CapturedInvocation, settings: CaptureSettings, eventId: string): Buffer {
+    const fields: InvocationFields = { ...invocation, timeMs: invocation.time.getTime() };
+    if (this.boundOf(fields, settings, eventId.length) > SCRATCH_BYTES) {
+      // Large payloads are rare; the string reference writes them exactly.
+      return Buffer.from(captureRecordLine(invocation, settings, eventId));
+    }
+    return this.scratch.subarray(0, this.encodeInto(fields, settings, eventId, this.scratch, 0));
+  }
+
+  /**
+   * The most bytes `encodeInto` may write for this record. Above MAX_ENCODED_BYTES, encode the
+   * record with the string reference (captureRecordLine) instead: large payloads are rare.
+   */
+  boundOf(
+    invocation: InvocationFields,
+    settings: CaptureSettings,
+    eventIdLength = EVENT_ID_LENGTH,
+  ): number {
     const parts = this.parts(settings, invocation.input.contentType, invocation.output.contentType);
     const { input, output, inferenceId, customAttributes } = invocation;
-    const bound =
+    return (
       parts.fixedBytes +
       METADATA_BYTES +
       WORST_BYTES_PER_BYTE *
         ((settings.captureInput ? input.body.length : 0) +
           (settings.captureOutput ? output.body.length : 0) +
-          eventId.length +
+          eventIdLength +
           (inferenceId?.length ?? 0) +
           (customAttributes?.length ?? 0) +
-          6);
-    if (bound > SCRATCH_BYTES) {
-      // Large payloads are rare; the string reference writes them exactly.
-      return Buffer.from(captureRecordLine(invocation, settings, eventId));
-    }
-    const out = this.scratch;
-    let at = copy(parts.beforeInput, out, 0);
+          6)
+    );
+  }
+
+  /**
+   * Writes the record's bytes (without the trailing newline) at `at`, where `out` has room for
+   * `boundOf` bytes; returns the offset after them. Without an `eventId`, a fresh UUID is drawn.
+   */
+  encodeInto(
+    invocation: InvocationFields,
+    settings: CaptureSettings,
+    eventId: string | undefined,
+    out: Buffer,
+    at: number,
+  ): number {
+    const parts = this.parts(settings, invocation.input.contentType, invocation.output.contentType);
+    const { input, output, inferenceId, customAttributes } = invocation;
+    at = copy(parts.beforeInput, out, at);
     if (settings.captureInput) at = writeData(input.body, parts.inputEncoding, out, at);
     at = copy(parts.beforeOutput, out, at);
     if (settings.captureOutput) at = writeData(output.body, parts.outputEncoding, out, at);
     at = copy(parts.beforeEventId, out, at);
-    at = writeJsonString(eventId, out, at);
+    if (eventId === undefined) {
+      out[at] = 0x22;
+      at = this.eventIds.write(out, at + 1);
+      out[at++] = 0x22;
+    } else {
+      at = writeJsonString(eventId, out, at);
+    }
     if (inferenceId !== undefined) {
       at = copy(INFERENCE_ID, out, at);
       at = writeJsonString(inferenceId, out, at);
     }
     at = copy(INFERENCE_TIME, out, at);
-    at = copy(this.inferenceTimeBytes(invocation.time), out, at);
+    at = copy(this.inferenceTimeBytes(invocation.timeMs), out, at);
     if (customAttributes !== undefined) {
       // [P] "Not confirmed" 2: customAttributes only when sent, after inferenceTime.
       at = copy(CUSTOM_ATTRIBUTES, out, at);
@@ -142,7 +187,7 @@ export class CaptureRecordEncoder {
     } else {
       at = copy(END, out, at);
     }
-    return out.subarray(0, at);
+    return at;
   }
 
   private parts(
@@ -171,11 +216,11 @@ export class CaptureRecordEncoder {
     return parts;
   }
 
-  private inferenceTimeBytes(time: Date): Buffer {
-    const second = Math.floor(time.getTime() / 1000);
+  private inferenceTimeBytes(timeMs: number): Buffer {
+    const second = Math.floor(timeMs / 1000);
     if (second !== this.timeSecond) {
       this.timeSecond = second;
-      this.timeBytes = Buffer.from(inferenceTime(time), "latin1");
+      this.timeBytes = Buffer.from(inferenceTime(new Date(timeMs)), "latin1");
     }
     return this.timeBytes;
   }
