@@ -77,6 +77,13 @@ function record(n: number): string {
   return JSON.stringify({ n });
 }
 
+/** Records `from` to `to` (exclusive) as the writer transfers them to its flush worker. */
+function recordsToTransfer(from: number, to: number): Uint8Array {
+  const pending = new PendingRecords();
+  for (let i = from; i < to; i++) appendLine(pending, record(i));
+  return joinForTransfer(pending.take().chunks);
+}
+
 beforeEach(async () => {
   workspace = fs.mkdtempSync(path.join(os.tmpdir(), "capture-test-"));
   clock = new VirtualClock();
@@ -390,16 +397,12 @@ test("a flush worker that dies mid-flush loses and duplicates nothing", async ()
 test("a stopped flush worker's exit fails only its own requests, not its successor's", async () => {
   const thread = new FlushThread();
   const header = { bucket: "capture", key: "dc/successor.jsonl" };
-  const request = (key: string) => {
-    const pending = new PendingRecords();
-    appendLine(pending, record(1));
-    return {
-      journal: journalFile(journalDir(workspace), { ...header, key }),
-      header: { ...header, key },
-      confirmedBytes: 0,
-      records: joinForTransfer(pending.take().chunks),
-    };
-  };
+  const request = (key: string) => ({
+    journal: journalFile(journalDir(workspace), { ...header, key }),
+    header: { ...header, key },
+    confirmedBytes: 0,
+    records: recordsToTransfer(1, 2),
+  });
   await thread.flush(request("dc/first.jsonl")); // the first worker is up
   const first = thread.flush(request("dc/first.jsonl"));
   const stopping = thread.close(); // not awaited: its exit event comes after the next request
@@ -415,14 +418,9 @@ test("a flush request sent again (its reply lost) journals its lines once", asyn
   const journal = journalFile(journalDir(workspace), header);
   const lines = (from: number, to: number) =>
     Buffer.from(Array.from({ length: to - from }, (_, i) => `${record(from + i)}\n`).join(""));
-  const records = (from: number, to: number) => {
-    const pending = new PendingRecords();
-    for (let i = from; i < to; i++) appendLine(pending, record(i));
-    return joinForTransfer(pending.take().chunks);
-  };
   const first = new FlushThread();
   // Each send gets its own copy: the records are transferred to the worker.
-  const request = () => ({ journal, header, confirmedBytes: 0, records: records(0, 3) });
+  const request = () => ({ journal, header, confirmedBytes: 0, records: recordsToTransfer(0, 3) });
   const once = await first.flush(request());
   const again = await first.flush(request()); // the same worker, which holds the lines already
   expect(again).toMatchObject({ journaledBytes: once.journaledBytes });
@@ -430,7 +428,7 @@ test("a flush request sent again (its reply lost) journals its lines once", asyn
   // A new worker (the old one died) gets the request once more, plus lines that came since.
   const second = new FlushThread();
   const stageTo = path.join(workspace, "staged");
-  const reply = await second.flush({ ...request(), records: records(0, 5), stageTo });
+  const reply = await second.flush({ ...request(), records: recordsToTransfer(0, 5), stageTo });
   await second.close();
   const body = lines(0, 5);
   expect(reply).toMatchObject({ journaledBytes: body.length, staged: { size: body.length } });

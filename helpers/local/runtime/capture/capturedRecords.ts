@@ -26,7 +26,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { PendingRecords } from "./pendingRecords";
-import { captureRecordLine, type CapturedInvocation, type CaptureSettings } from "./record";
+import type { CapturedInvocation, CaptureSettings } from "./record";
 import { CaptureRecordEncoder, MAX_ENCODED_BYTES, type InvocationFields } from "./recordEncoder";
 
 const LINE = 0;
@@ -296,8 +296,8 @@ export class RecordLineWriter {
         if (!settings) throw new Error("a captured invocation came without capture settings");
         const bound = this.encoder.boundOf(fields, settings);
         if (bound > MAX_ENCODED_BYTES) {
-          const line = captureRecordLine(capturedInvocationOf(fields), settings, randomUUID());
-          this.put(Buffer.from(line));
+          // Rare: the encoder builds it its own way (and the output stays its usual size).
+          this.put(this.encoder.encode(capturedInvocationOf(fields), settings, randomUUID()));
           return;
         }
         // Encoded in place, with the event id drawn as it is written.

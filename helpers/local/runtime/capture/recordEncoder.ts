@@ -107,6 +107,14 @@ export class CaptureRecordEncoder {
     CaptureSettings,
     Map<string | undefined, Map<string | undefined, RecordParts>>
   >();
+  private lastShape:
+    | {
+        settings: CaptureSettings;
+        inputType: string | undefined;
+        outputType: string | undefined;
+        parts: RecordParts;
+      }
+    | undefined;
   private readonly eventIds = new EventIdWriter();
   private timeSecond = NaN;
   private timeBytes = Buffer.alloc(0);
@@ -195,6 +203,16 @@ export class CaptureRecordEncoder {
     inputType: string | undefined,
     outputType: string | undefined,
   ): RecordParts {
+    // Consecutive records (and boundOf then encodeInto for one record) share one shape.
+    const last = this.lastShape;
+    if (
+      last !== undefined &&
+      last.settings === settings &&
+      last.inputType === inputType &&
+      last.outputType === outputType
+    ) {
+      return last.parts;
+    }
     let byInput = this.shapes.get(settings);
     if (!byInput) {
       byInput = new Map();
@@ -213,6 +231,7 @@ export class CaptureRecordEncoder {
       parts = partsOf(settings, inputType, outputType);
       byOutput.set(outputType, parts);
     }
+    this.lastShape = { settings, inputType, outputType, parts };
     return parts;
   }
 
