@@ -54,16 +54,13 @@ const MICROS_PER_TICK = 10_000;
 interface Counters {
   eventLoopCpu: number;
   otherThreadsCpu: number;
-  /** Children that have exited and been waited for: the finished autocannon runs. */
-  loadGeneratorCpu: number;
   eventLoopPreempted: number;
 }
 
-/** utime + stime of a /proc stat line, in µs (fields 14 and 15; 16 and 17 for waited children). */
-function cpuMicros(stat: string, children = false): number {
+/** utime + stime of a /proc stat line, in µs (fields 14 and 15). */
+function cpuMicros(stat: string): number {
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const first = children ? 13 : 11;
-  return (Number(fields[first]) + Number(fields[first + 1])) * MICROS_PER_TICK;
+  return (Number(fields[11]) + Number(fields[12])) * MICROS_PER_TICK;
 }
 
 function counters(): Counters {
@@ -84,7 +81,6 @@ function counters(): Counters {
   return {
     eventLoopCpu,
     otherThreadsCpu,
-    loadGeneratorCpu: cpuMicros(readFileSync("/proc/self/stat", "utf8"), true),
     eventLoopPreempted: Number(/nonvoluntary_ctxt_switches:\s+(\d+)/.exec(status)?.[1] ?? 0),
   };
 }
@@ -140,6 +136,8 @@ interface Totals {
   p99: number[];
   requests: number;
   counters: Counters;
+  /** As the load generator measured itself (bench/support/autocannon.ts). */
+  loadGeneratorCpu: number;
   selfTimes: Map<string, number>;
 }
 
@@ -148,7 +146,8 @@ function emptyTotals(): Totals {
     requestsPerSecond: [],
     p99: [],
     requests: 0,
-    counters: { eventLoopCpu: 0, otherThreadsCpu: 0, loadGeneratorCpu: 0, eventLoopPreempted: 0 },
+    counters: { eventLoopCpu: 0, otherThreadsCpu: 0, eventLoopPreempted: 0 },
+    loadGeneratorCpu: 0,
     selfTimes: new Map(),
   };
 }
@@ -193,6 +192,7 @@ async function main(): Promise<void> {
         total.requestsPerSecond.push(result.requests.average);
         total.p99.push(result.latency.p99);
         total.requests += result.requests.total;
+        total.loadGeneratorCpu += result.loadGeneratorCpuMicros;
         for (const key of Object.keys(before) as (keyof Counters)[]) {
           total.counters[key] += after[key] - before[key];
         }
@@ -208,7 +208,7 @@ async function main(): Promise<void> {
       console.log(
         `${target}: ${mean(total.requestsPerSecond).toFixed(0)} req/s (mean of ${ROUNDS}), ` +
           `p99 ${mean(total.p99).toFixed(1)} ms; CPU µs/request: event loop ${per(c.eventLoopCpu)}, ` +
-          `other threads ${per(c.otherThreadsCpu)}, load generator ${per(c.loadGeneratorCpu)}; ` +
+          `other threads ${per(c.otherThreadsCpu)}, load generator ${per(total.loadGeneratorCpu)}; ` +
           `event loop preempted ${((1000 * c.eventLoopPreempted) / total.requests).toFixed(1)} ` +
           `times per 1,000 requests`,
       );
