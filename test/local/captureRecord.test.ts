@@ -122,13 +122,13 @@ describe("capture record line", () => {
         check({ input: { body, contentType }, output: { body, contentType }, time }, "id");
       }
     }
-    // Payloads are checked four bytes at a time: each byte value at every position of a longer
-    // body, at every alignment of its memory.
-    const memory = Buffer.alloc(40, 0x35);
+    // Payloads of 64 bytes and more are checked four bytes at a time: each byte value at every
+    // position of such a body (head, words, tail), at every alignment of its memory.
+    const memory = Buffer.alloc(80, 0x35);
     for (let b = 0; b < 256; b++) {
       for (let offset = 0; offset < 4; offset++) {
-        for (let position = 0; position < 19; position++) {
-          const body = memory.subarray(offset, offset + 19).fill(0x35);
+        for (let position = 0; position < 67; position++) {
+          const body = memory.subarray(offset, offset + 67).fill(0x35);
           body[position] = b;
           const side = { body, contentType: "text/csv" };
           check({ input: side, output: side, time }, "id");

@@ -131,6 +131,36 @@ test("the worker's lines are captureRecordLine's, each with a fresh event id", (
   }
 });
 
+test("payloads read from a batch at every alignment encode as captureRecordLine's", () => {
+  // The worker reads payloads as spans of the batch and checks long ones four bytes at a time
+  // through one view of its memory: each special byte at the head, inside and at the tail of a
+  // 70-byte payload, with the records before it shifting the payload's alignment.
+  const writer = new RecordLineWriter();
+  const invocations: CapturedInvocation[] = [];
+  for (const special of [0x00, 0x09, 0x1f, 0x22, 0x5c, 0x7f, 0x80, 0xc3, 0xff]) {
+    for (const position of [0, 1, 2, 3, 33, 66, 67, 68, 69]) {
+      for (let shift = 0; shift < 4; shift++) {
+        const body = Buffer.alloc(70, 0x37);
+        body[position] = special;
+        invocations.push({
+          input: { body, contentType: "text/csv" },
+          output: { body: Buffer.alloc(shift + 1, 0x31), contentType: "text/csv" },
+          time: time(shift),
+        });
+      }
+    }
+  }
+  const bytes = pendingOf((pending) => {
+    for (const invocation of invocations) appendInvocation(pending, invocation);
+  });
+  const lines = writer.lines(bytes, SETTINGS).toString("utf8").slice(0, -1).split("\n");
+  expect(lines).toHaveLength(invocations.length);
+  lines.forEach((line, i) => {
+    const eventId = JSON.parse(line).eventMetadata.eventId as string;
+    expect(line).toBe(captureRecordLine(invocations[i], SETTINGS, eventId));
+  });
+});
+
 test("the worker's output is its own: later batches do not overwrite earlier ones", () => {
   const writer = new RecordLineWriter();
   const batch = (n: number) =>

@@ -166,8 +166,11 @@ export function readRecords(bytes: Uint8Array): PendingRecord[] {
 function capturedInvocationOf(fields: InvocationFields): CapturedInvocation {
   const { input, output, inferenceId, customAttributes, timeMs } = fields;
   const invocation: CapturedInvocation = {
-    input: { ...input },
-    output: { ...output },
+    input: { body: input.source.subarray(input.start, input.end), contentType: input.contentType },
+    output: {
+      body: output.source.subarray(output.start, output.end),
+      contentType: output.contentType,
+    },
     time: new Date(timeMs),
   };
   if (inferenceId !== undefined) invocation.inferenceId = inferenceId;
@@ -181,8 +184,8 @@ function capturedInvocationOf(fields: InvocationFields): CapturedInvocation {
  */
 class RecordReader {
   private readonly fields: InvocationFields = {
-    input: { body: EMPTY, contentType: undefined },
-    output: { body: EMPTY, contentType: undefined },
+    input: { contentType: undefined, source: EMPTY, start: 0, end: 0 },
+    output: { contentType: undefined, source: EMPTY, start: 0, end: 0 },
     inferenceId: undefined,
     customAttributes: undefined,
     timeMs: 0,
@@ -240,8 +243,14 @@ class RecordReader {
     at += 4;
     if (at + inputLength > end)
       throw new Error(`a capture record's input overruns it at byte ${at}`);
-    fields.input.body = buffer.subarray(at, at + inputLength);
-    fields.output.body = buffer.subarray(at + inputLength, end);
+    // Spans, not views: no typed array per record (./recordEncoder.ts, PayloadSpan).
+    const { input, output } = fields;
+    input.source = buffer;
+    input.start = at;
+    input.end = at + inputLength;
+    output.source = buffer;
+    output.start = at + inputLength;
+    output.end = end;
     return fields;
   }
 

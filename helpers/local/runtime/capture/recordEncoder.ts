@@ -17,7 +17,6 @@
  *
  * Written by hand: no npm library writes a fixed-shape JSON record into a reused buffer.
  */
-import { isAscii } from "node:buffer";
 import {
   captureEncoding,
   captureRecordLine,
@@ -27,9 +26,36 @@ import {
 } from "./record";
 import { EVENT_ID_LENGTH, EventIdWriter } from "./eventIds";
 
-/** What the encoder reads of an invocation: a CapturedInvocation with its time in epoch ms. */
-export interface InvocationFields extends Omit<CapturedInvocation, "time"> {
+/**
+ * A payload as bytes `start` to `end` of `source`, not a view of them: the flush worker reads
+ * thousands of records per batch out of one buffer, and the two `subarray` views per record (each
+ * a typed array, its buffer looked up) were a fifth of the worker's time under load (bench/README.md
+ * "The endpoint", round 12).
+ */
+export interface PayloadSpan {
+  contentType: string | undefined;
+  source: Buffer;
+  start: number;
+  end: number;
+}
+
+/** What the encoder reads of an invocation: its payloads as spans, its time in epoch ms. */
+export interface InvocationFields {
+  input: PayloadSpan;
+  output: PayloadSpan;
+  inferenceId?: string;
+  customAttributes?: string;
   timeMs: number;
+}
+
+/** A whole payload as a span. */
+export function spanOf(payload: CapturedInvocation["input"]): PayloadSpan {
+  return {
+    contentType: payload.contentType,
+    source: payload.body,
+    start: 0,
+    end: payload.body.length,
+  };
 }
 
 /** Room kept for one record; a record that might not fit is built by the string reference. */
@@ -124,7 +150,13 @@ export class CaptureRecordEncoder {
    * encoder reuses: copy it before encoding the next record.
    */
   encode(invocation: CapturedInvocation, settings: CaptureSettings, eventId: string): Buffer {
-    const fields: InvocationFields = { ...invocation, timeMs: invocation.time.getTime() };
+    const fields: InvocationFields = {
+      input: spanOf(invocation.input),
+      output: spanOf(invocation.output),
+      inferenceId: invocation.inferenceId,
+      customAttributes: invocation.customAttributes,
+      timeMs: invocation.time.getTime(),
+    };
     if (this.boundOf(fields, settings, eventId.length) > SCRATCH_BYTES) {
       // Large payloads are rare; the string reference writes them exactly.
       return Buffer.from(captureRecordLine(invocation, settings, eventId));
@@ -147,8 +179,8 @@ export class CaptureRecordEncoder {
       parts.fixedBytes +
       METADATA_BYTES +
       WORST_BYTES_PER_BYTE *
-        ((settings.captureInput ? input.body.length : 0) +
-          (settings.captureOutput ? output.body.length : 0) +
+        ((settings.captureInput ? input.end - input.start : 0) +
+          (settings.captureOutput ? output.end - output.start : 0) +
           eventIdLength +
           (inferenceId?.length ?? 0) +
           (customAttributes?.length ?? 0) +
@@ -170,9 +202,9 @@ export class CaptureRecordEncoder {
     const parts = this.parts(settings, invocation.input.contentType, invocation.output.contentType);
     const { input, output, inferenceId, customAttributes } = invocation;
     at = copy(parts.beforeInput, out, at);
-    if (settings.captureInput) at = writeData(input.body, parts.inputEncoding, out, at);
+    if (settings.captureInput) at = writeData(input, parts.inputEncoding, out, at);
     at = copy(parts.beforeOutput, out, at);
-    if (settings.captureOutput) at = writeData(output.body, parts.outputEncoding, out, at);
+    if (settings.captureOutput) at = writeData(output, parts.outputEncoding, out, at);
     at = copy(parts.beforeEventId, out, at);
     if (eventId === undefined) {
       out[at] = 0x22;
@@ -251,83 +283,119 @@ function copy(bytes: Buffer, out: Buffer, at: number): number {
 }
 
 /** A payload as the record's `data` string: text (CSV, JSON) or base64. */
-function writeData(body: Buffer, encoding: RecordParts["inputEncoding"], out: Buffer, at: number) {
+function writeData(
+  payload: PayloadSpan,
+  encoding: RecordParts["inputEncoding"],
+  out: Buffer,
+  at: number,
+): number {
+  const { source, start, end } = payload;
   if (encoding === "BASE64") {
     out[at] = 0x22;
-    at += 1 + out.write(body.toString("base64"), at + 1, "latin1");
+    at += 1 + out.write(source.toString("base64", start, end), at + 1, "latin1");
     out[at] = 0x22;
     return at + 1;
   }
-  // Beyond ASCII, UTF-8 repair and JSON's escaping are the reference's job.
-  if (!isAscii(body)) return at + out.write(JSON.stringify(body.toString("utf8")), at, "utf8");
-  out[at++] = 0x22;
-  if (body.length >= NATIVE_SCAN_BYTES && isPlainAscii(body)) {
+  let to: number;
+  if (end - start >= WORD_SCAN_BYTES && isPlainText(source, start, end)) {
     // A plain CSV row: JSON leaves it as it is.
-    out.set(body, at);
-    at += body.length;
+    out[at] = 0x22;
+    out.set(source.subarray(start, end), at + 1);
+    to = at + 1 + end - start;
   } else {
     // Short payloads (an answer such as `0.0752\n`) and ones JSON escapes: byte by byte.
-    at = writeEscapedAscii(body, out, at);
+    to = writeEscapedAscii(source, start, end, out, at);
   }
-  out[at] = 0x22;
-  return at + 1;
+  // Beyond ASCII, UTF-8 repair and JSON's escaping are the reference's job.
+  if (to < 0)
+    return at + out.write(JSON.stringify(source.toString("utf8", start, end)), at, "utf8");
+  out[to] = 0x22;
+  return to + 1;
 }
 
 /**
- * Below this length a byte loop beats the native scans of isPlainAscii and a copy (measured: a
- * 20-byte answer in 65-95 ns by the loop, 150-210 ns by the scans; a 370-byte row 0.9-1.1 us by
- * the loop, 0.26-0.4 us by the scans). The loop also replaces JSON.stringify for answers, which
- * end in a newline: 260-290 ns there.
+ * From this length a payload is first checked four bytes at a time, then copied whole; below it
+ * the byte loop is faster (measured before the word check: a 20-byte answer in 65-95 ns by the
+ * loop, 150-210 ns by native scans; a 370-byte row 0.9-1.1 us by the loop). The loop also
+ * replaces JSON.stringify for answers, which end in a newline: 260-290 ns there.
  */
-const NATIVE_SCAN_BYTES = 64;
+const WORD_SCAN_BYTES = 64;
 
 /** How JSON.stringify escapes each ASCII byte it does not leave alone (taken from it). */
 const ESCAPES: (Buffer | undefined)[] = Array.from({ length: 128 }, (_, b) =>
   PLAIN[b] === 1 ? undefined : Buffer.from(JSON.stringify(String.fromCharCode(b)).slice(1, -1)),
 );
 
-/** ASCII bytes as JSON.stringify writes their text inside a string, without the quotes. */
-function writeEscapedAscii(bytes: Buffer, out: Buffer, at: number): number {
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i];
+/**
+ * Bytes `start` to `end` of `source` as JSON.stringify writes their text, quotes included, at
+ * `at`; -1 (having written part of it) when they are not all ASCII.
+ */
+function writeEscapedAscii(
+  source: Buffer,
+  start: number,
+  end: number,
+  out: Buffer,
+  at: number,
+): number {
+  out[at++] = 0x22;
+  for (let i = start; i < end; i++) {
+    const b = source[i];
     if (PLAIN[b] === 1) {
       out[at++] = b;
-    } else {
+    } else if (b < 0x80) {
       const escape = ESCAPES[b]!;
       for (let k = 0; k < escape.length; k++) out[at++] = escape[k];
+    } else {
+      return -1;
     }
   }
   return at;
 }
 
 /**
- * Whether JSON.stringify writes these ASCII bytes' text as the same bytes: no `"`, `\` or control
- * character. Native scans first, then the control check four bytes at a time: the byte-by-byte
- * table loop this replaces took about 1 us per 370-byte CSV row on the request path (4x these
- * checks plus the copy).
+ * One word view per source buffer: a batch's payloads all come from one. (It keeps the last source
+ * alive until another comes: on the flush worker, one batch.)
  */
-function isPlainAscii(bytes: Buffer): boolean {
-  return bytes.indexOf(0x22) === -1 && bytes.indexOf(0x5c) === -1 && !hasControlByte(bytes);
-}
+let wordsSource: Buffer | undefined;
+let words = new Uint32Array(0);
 
-/** Whether ASCII bytes hold one below 0x20 (a word has one when `(w - 0x20..) & ~w & 0x80..`). */
-function hasControlByte(bytes: Buffer): boolean {
-  const n = bytes.length;
-  let i = 0;
-  // Up to the first 4-byte boundary of the memory, then whole words, then the rest.
-  const head = Math.min(n, (4 - (bytes.byteOffset & 3)) & 3);
-  for (; i < head; i++) if (bytes[i] < 0x20) return true;
-  const words = (n - i) >>> 2;
-  if (words > 0) {
-    const view = new Uint32Array(bytes.buffer, bytes.byteOffset + i, words);
-    for (let k = 0; k < words; k++) {
-      const w = view[k];
-      if (((w - 0x20202020) & ~w & 0x80808080) !== 0) return true;
-    }
-    i += words * 4;
+/**
+ * Whether JSON.stringify writes bytes `start` to `end` of `source` as the same bytes: all ASCII,
+ * no `"`, `\` or control character. Four bytes at a time through one Uint32Array over the whole
+ * memory of `source` (a word has a byte below 0x20 when `(w - 0x20..) & ~w & 0x80..`, a byte equal
+ * to c when `w ^ c..` has a zero byte, one from 0x80 when `w & 0x80..`); a flagged word is checked
+ * byte by byte, as the borrow can flag bytes above a real hit. It replaced `isAscii`, two native
+ * `indexOf` scans and a view per payload: 290-350 ns against 390-480 ns for a 530-byte row.
+ */
+function isPlainText(source: Buffer, start: number, end: number): boolean {
+  if (source !== wordsSource) {
+    wordsSource = source;
+    words = new Uint32Array(source.buffer, 0, source.buffer.byteLength >>> 2);
   }
-  for (; i < n; i++) if (bytes[i] < 0x20) return true;
-  return false;
+  const base = source.byteOffset;
+  let i = start;
+  // Up to the first 4-byte boundary of the memory, then whole words, then the rest.
+  for (const head = Math.min(end, start + ((4 - ((base + start) & 3)) & 3)); i < head; i++) {
+    if (PLAIN[source[i]] === 0) return false;
+  }
+  const first = (base + i) >>> 2;
+  const last = first + ((end - i) >>> 2);
+  for (let k = first; k < last; k++) {
+    const w = words[k];
+    const quote = w ^ 0x22222222;
+    const backslash = w ^ 0x5c5c5c5c;
+    const flagged =
+      ((w - 0x20202020) & ~w & 0x80808080) |
+      (w & 0x80808080) |
+      ((quote - 0x01010101) & ~quote & 0x80808080) |
+      ((backslash - 0x01010101) & ~backslash & 0x80808080);
+    if (flagged !== 0) {
+      const at = 4 * k - base;
+      for (let j = 0; j < 4; j++) if (PLAIN[source[at + j]] === 0) return false;
+    }
+  }
+  for (i += 4 * (last - first); i < end; i++) if (PLAIN[source[i]] === 0) return false;
+  return true;
 }
 
 function writeJsonString(text: string, out: Buffer, at: number): number {
