@@ -9,7 +9,7 @@
  * The reference in the same run is a bare node:http server in this process answering a
  * constant to the same signed request: the ceiling for Node on this machine.
  * Requests are SigV4-signed once per case and replayed (see support/signedInvocation.ts).
- * Besides the mean ratios it prints each pass's (A B C, then C B A) to show the run-to-run spread,
+ * Besides the mean ratios it prints each pass's own to show the run-to-run spread,
  * and how busy the load generator was: a single-threaded autocannon near 100 % of a core is what
  * sets the bare server's pace, not Node.
  * Targets: capture-on >= 85% of capture-off throughput; capture-off >= 50% of the bare server;
@@ -55,13 +55,13 @@ interface Case {
   loadGeneratorCpuMicrosPerRequest: number;
   /**
    * The load generator's CPU time over the run's wall time: near 100 % it, not the server, sets
-   * the pace (it is single-threaded), as it does for the bare server at 8 and 32 connections on
-   * a fast 2-core machine.
+   * the pace (it is single-threaded), as it can for the bare server at 8 and 32 connections on a
+   * fast 2-core machine (68-87 % busy at 8 in round 12, bench/README.md).
    */
   loadGeneratorBusyPercent: number;
 }
 
-/** The two runs of a case as one: mean throughput and mean of each latency percentile. */
+/** A case's runs (one per pass) as one: mean throughput and mean of each latency percentile. */
 function meanOfRuns(of: Case[]): Case {
   const mean = (pick: (c: Case) => number) => of.reduce((sum, c) => sum + pick(c), 0) / of.length;
   const sum = (pick: (c: Case) => number) => of.reduce((total, c) => total + pick(c), 0);
