@@ -262,8 +262,8 @@ async function main(): Promise<void> {
       ).join("; ") +
         `; server CPU us/req at c=32: bare ${at32("bare").serverCpuMicrosPerRequest.toFixed(0)} / off ${at32("captureOff").serverCpuMicrosPerRequest.toFixed(0)} / on ${at32("captureOn").serverCpuMicrosPerRequest.toFixed(0)}` +
         `; p50/p99 ms at c=32: off ${at32("captureOff").latencyMs.p50.toFixed(1)}/${at32("captureOff").latencyMs.p99.toFixed(1)}, on ${at32("captureOn").latencyMs.p50.toFixed(1)}/${at32("captureOn").latencyMs.p99.toFixed(1)}` +
-        `; on/off ${ratios.map((r) => `${(r.captureOnOverOff * 100).toFixed(0)}%`).join(",")} (>=85% ${passFail(targetsMet.captureOnAtLeast85PercentOfOff)})` +
-        `; off/bare ${ratios.map((r) => `${(r.captureOffOverBare * 100).toFixed(0)}%`).join(",")} (>=50% ${passFail(targetsMet.captureOffAtLeast50PercentOfBare)})` +
+        `; on/off ${ratios.map((r) => `${percent(r.captureOnOverOff)}%`).join(",")} (>=85% ${passFail(targetsMet.captureOnAtLeast85PercentOfOff)})` +
+        `; off/bare ${ratios.map((r) => `${percent(r.captureOffOverBare)}%`).join(",")} (>=50% ${passFail(targetsMet.captureOffAtLeast50PercentOfBare)})` +
         `; per pass on/off ${ratios.map((r) => r.passes.map((p) => percent(p.captureOnOverOff)).join("/")).join(",")}, off/bare ${ratios.map((r) => r.passes.map((p) => percent(p.captureOffOverBare)).join("/")).join(",")}` +
         `; bare's load generator busy ${CONNECTIONS.map((n) => `${find("bare", n).loadGeneratorBusyPercent.toFixed(0)}%`).join(",")}` +
         `; p99<10ms at c=32 ${passFail(targetsMet.p99Under10msAt32)}` +

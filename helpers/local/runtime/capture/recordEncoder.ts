@@ -49,7 +49,7 @@ export interface InvocationFields {
 }
 
 /** A whole payload as a span. */
-export function spanOf(payload: CapturedInvocation["input"]): PayloadSpan {
+function spanOf(payload: CapturedInvocation["input"]): PayloadSpan {
   return {
     contentType: payload.contentType,
     source: payload.body,
