@@ -657,6 +657,40 @@ describe("presigned URLs made by @smithy/signature-v4 verify", () => {
   });
 });
 
+describe("presigned signatures are compared as text, not as bytes", () => {
+  test("a character outside latin1 never matches the byte it would be truncated to", async () => {
+    const presigned = await signer("sagemaker").presign(
+      {
+        method: "GET",
+        protocol: "http:",
+        hostname: "h",
+        port: 1,
+        path: "/endpoints/e/x",
+        headers: { host: "h:1" },
+      },
+      { signingDate: NOW, expiresIn: 900 },
+    );
+    const rawQuery = wireQuery(presigned.query as Record<string, string | string[]>);
+    const request = {
+      method: "GET",
+      rawPath: "/endpoints/e/x",
+      rawQuery,
+      headers: { host: "h:1" },
+    };
+    expect(failureKind(() => verifySigV4(request, CREDENTIALS, NOW))).toBeUndefined();
+    const signature = /X-Amz-Signature=([0-9a-f]{64})/.exec(rawQuery)![1];
+    // U+0161, U+0163 and U+0165 are lower-case letters that a latin1 Buffer write truncates to
+    // the bytes of "a", "c" and "e".
+    const at = signature.search(/[ace]/);
+    const lookalike = String.fromCharCode(0x100 + signature.charCodeAt(at));
+    const forged = signature.slice(0, at) + encodeURIComponent(lookalike) + signature.slice(at + 1);
+    const forgedRequest = { ...request, rawQuery: rawQuery.replace(signature, forged) };
+    expect(failureKind(() => verifySigV4(forgedRequest, CREDENTIALS, NOW))).toBe(
+      "signatureMismatch",
+    );
+  });
+});
+
 describe("signingServiceOf (routing before the check)", () => {
   test("a checked header's service comes from its parsed scope; others from the credential", async () => {
     const signed = await signer("sagemaker").sign(
@@ -690,5 +724,43 @@ describe("signingServiceOf (routing before the check)", () => {
     ).toBe("s3");
     expect(signingServiceOf("")).toBeUndefined();
     expect(signingServiceOf("Bearer abc Signature=zz")).toBeUndefined();
+  });
+  test("routing and checking share one parse, and a header differing only in its signature is checked on its own", async () => {
+    const signed = await signer("sagemaker").sign(
+      {
+        method: "POST",
+        protocol: "http:",
+        hostname: "127.0.0.1",
+        port: 4566,
+        path: "/endpoints/e/invocations",
+        headers: { host: "127.0.0.1:4566", "content-type": "text/csv" },
+        body: "3,4",
+      },
+      { signingDate: NOW },
+    );
+    const headers = lowerCaseHeaders(signed.headers);
+    const authorization = String(headers.authorization);
+    const request = (value: string): IncomingSignedRequest => ({
+      method: "POST",
+      rawPath: "/endpoints/e/invocations",
+      rawQuery: "",
+      headers: { ...headers, authorization: value },
+      body: Buffer.from("3,4"),
+    });
+    // As the edge does it: route by the header, then check the same string.
+    const checked = (value: string) => {
+      signingServiceOf(value);
+      return failureKind(() => verifySigV4(request(value), CREDENTIALS, NOW));
+    };
+    expect(checked(authorization)).toBeUndefined();
+    const signature = /Signature=([0-9a-f]{64})$/.exec(authorization)![1];
+    const head = authorization.slice(0, authorization.length - signature.length);
+    const flipped = (signature[0] === "0" ? "1" : "0") + signature.slice(1);
+    expect(checked(head + flipped)).toBe("signatureMismatch");
+    expect(checked(head + "z".repeat(64))).toBe("malformed");
+    expect(checked(head + signature.slice(0, 63))).toBe("signatureMismatch");
+    // The same text in a new string, as the next request's header arrives.
+    expect(checked(head + signature.split("").join(""))).toBeUndefined();
+    expect(checked(authorization)).toBeUndefined();
   });
 });
