@@ -725,6 +725,7 @@ describe("signingServiceOf (routing before the check)", () => {
     expect(signingServiceOf("")).toBeUndefined();
     expect(signingServiceOf("Bearer abc Signature=zz")).toBeUndefined();
   });
+
   test("routing and checking share one parse, and a header differing only in its signature is checked on its own", async () => {
     const signed = await signer("sagemaker").sign(
       {
