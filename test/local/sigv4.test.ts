@@ -11,6 +11,7 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import {
   AuthFailure,
   EMPTY_SHA256,
+  knownAuthorization,
   NodeSha256,
   parseQuery,
   signingServiceOf,
@@ -717,16 +718,20 @@ describe("signingServiceOf (routing before the check)", () => {
       CREDENTIALS,
       NOW,
     );
-    expect(signingServiceOf(String(headers.authorization))).toBe("sagemaker");
+    const authorization = String(headers.authorization);
+    expect(signingServiceOf(authorization, knownAuthorization(authorization))).toBe("sagemaker");
+    expect(knownAuthorization(authorization)?.scope.service).toBe("sagemaker");
+    expect(signingServiceOf(authorization)).toBe("sagemaker");
     // Never checked, malformed after the credential: still routed by the credential's service.
     expect(
       signingServiceOf("AWS4-HMAC-SHA256 Credential=AKID/20260304/us-east-1/s3/aws4_request, junk"),
     ).toBe("s3");
     expect(signingServiceOf("")).toBeUndefined();
     expect(signingServiceOf("Bearer abc Signature=zz")).toBeUndefined();
+    expect(knownAuthorization("Bearer abc Signature=zz")).toBeUndefined();
   });
 
-  test("routing and checking share one parse, and a header differing only in its signature is checked on its own", async () => {
+  test("routing hands its lookup of the header to the check, and a header differing only in its signature is checked on its own", async () => {
     const signed = await signer("sagemaker").sign(
       {
         method: "POST",
@@ -748,10 +753,11 @@ describe("signingServiceOf (routing before the check)", () => {
       headers: { ...headers, authorization: value },
       body: Buffer.from("3,4"),
     });
-    // As the edge does it: route by the header, then check the same string.
+    // As the edge does it: look the header up once, route by it, then check with it.
     const checked = (value: string) => {
-      signingServiceOf(value);
-      return failureKind(() => verifySigV4(request(value), CREDENTIALS, NOW));
+      const known = knownAuthorization(value);
+      signingServiceOf(value, known);
+      return failureKind(() => verifySigV4(request(value), CREDENTIALS, NOW, known));
     };
     expect(checked(authorization)).toBeUndefined();
     const signature = /Signature=([0-9a-f]{64})$/.exec(authorization)![1];
@@ -763,5 +769,11 @@ describe("signingServiceOf (routing before the check)", () => {
     // The same text in a new string, as the next request's header arrives.
     expect(checked(head + signature.split("").join(""))).toBeUndefined();
     expect(checked(authorization)).toBeUndefined();
+    // A lookup of another header is not taken for this one's.
+    const otherKnown = knownAuthorization(authorization);
+    expect(otherKnown).toBeDefined();
+    expect(
+      failureKind(() => verifySigV4(request(head + flipped), CREDENTIALS, NOW, otherKnown)),
+    ).toBe("signatureMismatch");
   });
 });

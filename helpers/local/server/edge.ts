@@ -23,7 +23,15 @@ import {
   type InvokeEndpointResult,
   type RuntimeService,
 } from "./runtime";
-import { AuthFailure, parseQuery, signingServiceOf, verifySigV4, type VerifiedAuth } from "./sigv4";
+import {
+  AuthFailure,
+  knownAuthorization,
+  parseQuery,
+  signingServiceOf,
+  verifySigV4,
+  type KnownAuthorization,
+  type VerifiedAuth,
+} from "./sigv4";
 
 /** An S3 REST request after routing and authentication; the body is decoded and verified. */
 export interface S3Request {
@@ -73,6 +81,8 @@ interface Exchange {
   rawPath: string;
   rawQuery: string;
   requestId: string;
+  /** The Authorization header as routing looked it up, handed on to the signature check. */
+  authorization?: KnownAuthorization;
 }
 
 interface Route {
@@ -85,7 +95,12 @@ function header(req: http.IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value.join(",") : value;
 }
 
-function route(req: http.IncomingMessage, rawPath: string, rawQuery: string): Route {
+function route(
+  req: http.IncomingMessage,
+  rawPath: string,
+  rawQuery: string,
+  authorization: KnownAuthorization | undefined,
+): Route {
   if (rawPath === "/_local/health" && (req.method === "GET" || req.method === "HEAD")) {
     return { protocol: "json", kind: "health" };
   }
@@ -95,7 +110,7 @@ function route(req: http.IncomingMessage, rawPath: string, rawQuery: string): Ro
   if (header(req, "x-amz-target") !== undefined) {
     return { protocol: "json", kind: "json" };
   }
-  const signingService = signingServiceOf(header(req, "authorization") ?? "");
+  const signingService = signingServiceOf(header(req, "authorization") ?? "", authorization);
   const host = header(req, "host") ?? "";
   const runtimePath =
     req.method === "POST" && RUNTIME_PATH.test(rawPath) && !VIRTUAL_HOST.test(host);
@@ -212,11 +227,15 @@ export function createEdgeServer(options: EdgeOptions): http.Server {
   const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
   const answers = new ResponseBatch(log);
 
-  function authenticate({ req, rawPath, rawQuery }: Exchange, body?: Buffer): VerifiedAuth {
+  function authenticate(
+    { req, rawPath, rawQuery, authorization }: Exchange,
+    body?: Buffer,
+  ): VerifiedAuth {
     return verifySigV4(
       { method: req.method ?? "GET", rawPath, rawQuery, headers: req.headers, body },
       options.credentials,
       new Date(),
+      authorization,
     );
   }
 
@@ -426,11 +445,14 @@ export function createEdgeServer(options: EdgeOptions): http.Server {
     const questionMark = rawUrl.indexOf("?");
     const rawPath = questionMark < 0 ? rawUrl : rawUrl.slice(0, questionMark);
     const rawQuery = questionMark < 0 ? "" : rawUrl.slice(questionMark + 1);
-    const exchange: Exchange = { req, res, rawPath, rawQuery, requestId };
+    const authorizationHeader = header(req, "authorization");
+    const authorization =
+      authorizationHeader === undefined ? undefined : knownAuthorization(authorizationHeader);
+    const exchange: Exchange = { req, res, rawPath, rawQuery, requestId, authorization };
     let current: Route = { protocol: "json", kind: "json" };
     const failed = (caught: unknown) => answerFailure(caught, exchange, current.protocol);
     try {
-      current = route(req, rawPath, rawQuery);
+      current = route(req, rawPath, rawQuery, authorization);
       if (current.kind === "runtime") {
         handleRuntime(exchange, failed);
       } else {

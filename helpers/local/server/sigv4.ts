@@ -124,40 +124,36 @@ const presentedScopes = new Map<string, PresentedScope>();
 const MAX_PRESENTED_SCOPES = 256;
 
 /**
- * The service an Authorization header's credential scope names, for routing before the check:
- * never throws. A header already checked (every request after a client's first) is answered from
- * the parsed scopes; any other by the credential's fourth field, as sent.
+ * An Authorization header whose text up to the signature parsed as a scope before (every request
+ * after a client's first), with a hex signature. Routing looks the header up once per request and
+ * hands the result to verification (`verifySigV4`'s `known`): each used to split the header and
+ * hash its ~150-character head for the map on its own (bench/README.md, round 13).
  */
-export function signingServiceOf(authorization: string): string | undefined {
-  return (
-    knownAuthorization(authorization)?.scope.service ??
-    /Credential=[^/]*\/[^/]*\/[^/]*\/([^/]+)\//.exec(authorization)?.[1]
-  );
+export interface KnownAuthorization {
+  readonly authorization: string;
+  readonly scope: PresentedScope;
+  readonly signature: string;
 }
 
-/** An Authorization header whose text up to the signature parsed as a scope already. */
-interface KnownAuthorization {
-  authorization: string;
-  scope: PresentedScope;
-  signature: string;
+/** The parsed scope of a header whose head was seen before, if its signature is hex. Never throws. */
+export function knownAuthorization(authorization: string): KnownAuthorization | undefined {
+  const { head, signature } = splitAuthorization(authorization);
+  const scope = HEX.test(signature) ? presentedScopes.get(head) : undefined;
+  return scope === undefined ? undefined : { authorization, scope, signature };
 }
 
 /**
- * The last header looked up: routing reads a request's Authorization header, then verification
- * reads the same string, and each split it and hashed its ~150-character head for the map again
- * (with the comparison below, a hot loop of routing + verifying went 5.6 -> 4.4-4.6 us, and the
- * event loop's CPU per invocation fell 4-6 us under load: bench/README.md, round 13).
+ * The service an Authorization header's credential scope names, for routing before the check:
+ * never throws. A header already checked comes with its parsed scope (`knownAuthorization`); any
+ * other is read by the credential's fourth field, as sent (the same service for a valid header).
  */
-let lastKnown: KnownAuthorization | undefined;
-
-/** The parsed scope of a header whose head was seen before and whose signature is hex. */
-function knownAuthorization(authorization: string): KnownAuthorization | undefined {
-  if (lastKnown?.authorization === authorization) return lastKnown;
-  const { head, signature } = splitAuthorization(authorization);
-  const scope = HEX.test(signature) ? presentedScopes.get(head) : undefined;
-  if (scope === undefined) return undefined;
-  lastKnown = { authorization, scope, signature };
-  return lastKnown;
+export function signingServiceOf(
+  authorization: string,
+  known?: KnownAuthorization,
+): string | undefined {
+  return (
+    known?.scope.service ?? /Credential=[^/]*\/[^/]*\/[^/]*\/([^/]+)\//.exec(authorization)?.[1]
+  );
 }
 
 /** An Authorization header as the text up to its signature and the signature after it. */
@@ -169,9 +165,14 @@ function splitAuthorization(authorization: string): { head: string; signature: s
     : { head: text.slice(0, at), signature: text.slice(at + "Signature=".length) };
 }
 
-function presentedAuthorization(authorization: string): KnownAuthorization {
-  const known = knownAuthorization(authorization);
-  if (known !== undefined) return known;
+function presentedAuthorization(
+  authorization: string,
+  known: KnownAuthorization | undefined,
+): KnownAuthorization {
+  // The same string routing looked up (compared by reference first, so this costs nothing).
+  if (known !== undefined && known.authorization === authorization) return known;
+  const looked = knownAuthorization(authorization);
+  if (looked !== undefined) return looked;
   const { head, signature } = splitAuthorization(authorization);
   const match = HEX.test(signature) ? SCOPE_PATTERN.exec(head) : null;
   if (!match) {
@@ -535,6 +536,8 @@ export function verifySigV4(
   request: IncomingSignedRequest,
   credentials: LocalCredentials,
   realNow: Date = new Date(),
+  /** The request's Authorization header as routing looked it up (`knownAuthorization`). */
+  known?: KnownAuthorization,
 ): VerifiedAuth {
   const authorization = headerValue(request.headers, "authorization");
   if (!authorization) {
@@ -549,7 +552,7 @@ export function verifySigV4(
     }
     throw new AuthFailure("missing", "Missing Authentication Token");
   }
-  const { scope: presented, signature } = presentedAuthorization(authorization);
+  const { scope: presented, signature } = presentedAuthorization(authorization, known);
   const { accessKeyId, shortDate, region, service } = presented;
   if (accessKeyId !== credentials.accessKeyId) {
     throw new AuthFailure(
