@@ -693,7 +693,8 @@ describe("presigned signatures are compared as text, not as bytes", () => {
 });
 
 describe("signingServiceOf (routing before the check)", () => {
-  test("a checked header's service comes from its parsed scope; others from the credential", async () => {
+  /** An InvokeEndpoint request as the SDK signs it, and a copy of it with any Authorization. */
+  async function signedInvocation(body: string) {
     const signed = await signer("sagemaker").sign(
       {
         method: "POST",
@@ -702,23 +703,24 @@ describe("signingServiceOf (routing before the check)", () => {
         port: 4566,
         path: "/endpoints/e/invocations",
         headers: { host: "127.0.0.1:4566", "content-type": "text/csv" },
-        body: "1,2",
+        body,
       },
       { signingDate: NOW },
     );
     const headers = lowerCaseHeaders(signed.headers);
-    verifySigV4(
-      {
-        method: "POST",
-        rawPath: "/endpoints/e/invocations",
-        rawQuery: "",
-        headers,
-        body: Buffer.from("1,2"),
-      },
-      CREDENTIALS,
-      NOW,
-    );
-    const authorization = String(headers.authorization);
+    const withAuthorization = (value: string): IncomingSignedRequest => ({
+      method: "POST",
+      rawPath: "/endpoints/e/invocations",
+      rawQuery: "",
+      headers: { ...headers, authorization: value },
+      body: Buffer.from(body),
+    });
+    return { authorization: String(headers.authorization), withAuthorization };
+  }
+
+  test("a checked header's service comes from its parsed scope; others from the credential", async () => {
+    const { authorization, withAuthorization } = await signedInvocation("1,2");
+    verifySigV4(withAuthorization(authorization), CREDENTIALS, NOW);
     expect(signingServiceOf(authorization, knownAuthorization(authorization))).toBe("sagemaker");
     expect(knownAuthorization(authorization)?.scope.service).toBe("sagemaker");
     expect(signingServiceOf(authorization)).toBe("sagemaker");
@@ -732,27 +734,7 @@ describe("signingServiceOf (routing before the check)", () => {
   });
 
   test("routing hands its lookup of the header to the check, and a header differing only in its signature is checked on its own", async () => {
-    const signed = await signer("sagemaker").sign(
-      {
-        method: "POST",
-        protocol: "http:",
-        hostname: "127.0.0.1",
-        port: 4566,
-        path: "/endpoints/e/invocations",
-        headers: { host: "127.0.0.1:4566", "content-type": "text/csv" },
-        body: "3,4",
-      },
-      { signingDate: NOW },
-    );
-    const headers = lowerCaseHeaders(signed.headers);
-    const authorization = String(headers.authorization);
-    const request = (value: string): IncomingSignedRequest => ({
-      method: "POST",
-      rawPath: "/endpoints/e/invocations",
-      rawQuery: "",
-      headers: { ...headers, authorization: value },
-      body: Buffer.from("3,4"),
-    });
+    const { authorization, withAuthorization: request } = await signedInvocation("3,4");
     // As the edge does it: look the header up once, route by it, then check with it.
     const checked = (value: string) => {
       const known = knownAuthorization(value);
