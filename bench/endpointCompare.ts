@@ -11,7 +11,9 @@
  * event loop's core (involuntary context switches per 1,000 requests). With PROFILE=1 it also
  * records an inspector CPU profile of the event loop in every run and prints the 30 functions
  * whose self time per request differs most between A and B (profiled times are about 1.5x the
- * unprofiled ones; `(idle)` is time spent waiting for I/O).
+ * unprofiled ones; `(idle)` is time spent waiting for I/O). With PIN=1 the event loop and the
+ * load generator run pinned to two CPUs (bench/support/cpuPinning.ts): CPU per request is then
+ * steady enough to compare builds by, though throughput is not what `bench/endpoint.ts` measures.
  *
  * Why: separate runs of bench/endpoint.ts move by 5-15 points on a shared 2-core machine, more
  * than most single changes; two targets alternating in one process see the same neighbours, and
@@ -24,6 +26,7 @@ import { Session } from "node:inspector";
 import type * as http from "node:http";
 import { runLoad } from "./support/autocannon";
 import { startBareServer, urlOf } from "./support/bareServer";
+import { placeForLoad } from "./support/cpuPinning";
 import { deployEndpoint, startBenchEmulator, uploadModel } from "./support/emulator";
 import { trainLabModel } from "./support/labModel";
 import { signInvocation, type SignedInvocation } from "./support/signedInvocation";
@@ -46,6 +49,12 @@ const ROUNDS = Number(process.argv[4] ?? 4);
 const SECONDS = Number(process.argv[5] ?? 4);
 const CONNECTIONS = Number(process.argv[6] ?? 32);
 const PROFILE = process.env.PROFILE === "1";
+const PIN = process.env.PIN === "1";
+
+/** The load generator's CPU for the next run, after pinning again (PIN=1), else undefined. */
+function pinnedLoadCpu(): number | undefined {
+  return PIN ? placeForLoad().loadGeneratorCpu : undefined;
+}
 
 /** Linux's USER_HZ: /proc reports CPU times in hundredths of a second. */
 const MICROS_PER_TICK = 10_000;
@@ -173,8 +182,10 @@ async function main(): Promise<void> {
       if (target === "bare") bare = await startBareServer();
       requests.set(target, bare && target === "bare" ? { ...signed, url: urlOf(bare) } : signed);
     }
+    if (PIN) console.log(`placement: ${placeForLoad().note}`);
     for (const target of new Set([A, B])) {
-      await runLoad({ ...requests.get(target)!, connections: CONNECTIONS, duration: 2 });
+      const cpu = pinnedLoadCpu();
+      await runLoad({ ...requests.get(target)!, connections: CONNECTIONS, duration: 2, cpu });
     }
     const profiler = PROFILE ? new Profiler() : undefined;
     const totals = new Map<Target, Totals>([
@@ -184,7 +195,12 @@ async function main(): Promise<void> {
     for (let round = 0; round < ROUNDS; round++) {
       for (const target of round % 2 === 0 ? [A, B] : [B, A]) {
         const total = totals.get(target)!;
-        const load = { ...requests.get(target)!, connections: CONNECTIONS, duration: SECONDS };
+        const load = {
+          ...requests.get(target)!,
+          connections: CONNECTIONS,
+          duration: SECONDS,
+          cpu: pinnedLoadCpu(),
+        };
         const before = counters();
         const run = () => runLoad(load);
         const result = await (profiler ? profiler.around(total.selfTimes, run) : run());

@@ -17,6 +17,8 @@ export interface LoadOptions {
   /** Seconds; ignored when `amount` is set. */
   duration?: number;
   amount?: number;
+  /** Runs the load generator on this CPU only (`taskset`; bench/support/cpuPinning.ts). */
+  cpu?: number;
 }
 
 export interface LoadResult extends Result {
@@ -34,12 +36,14 @@ autocannon(JSON.parse(process.argv[1]), (error, result) => {
 });
 `;
 
-export function runLoad(options: LoadOptions): Promise<LoadResult> {
+export function runLoad({ cpu, ...options }: LoadOptions): Promise<LoadResult> {
   const root = path.resolve(__dirname, "../..");
+  const command = [process.execPath, "-e", DRIVER, JSON.stringify({ timeout: 30, ...options })];
+  if (cpu !== undefined) command.unshift("taskset", "-c", String(cpu));
   return new Promise((resolve, reject) => {
     execFile(
-      process.execPath,
-      ["-e", DRIVER, JSON.stringify({ timeout: 30, ...options })],
+      command[0],
+      command.slice(1),
       { cwd: root, maxBuffer: 64 << 20 },
       (error, stdout, stderr) => {
         if (error) reject(new Error(`autocannon failed: ${stderr || error.message}`));
