@@ -171,10 +171,12 @@ function presentedAuthorization(
 ): KnownAuthorization {
   // The same string routing looked up (compared by reference first, so this costs nothing).
   if (known !== undefined && known.authorization === authorization) return known;
-  const looked = knownAuthorization(authorization);
-  if (looked !== undefined) return looked;
+  // Otherwise split once: a header not looked up before, or the first of a client's.
   const { head, signature } = splitAuthorization(authorization);
-  const match = HEX.test(signature) ? SCOPE_PATTERN.exec(head) : null;
+  const signed = HEX.test(signature);
+  const seen = signed ? presentedScopes.get(head) : undefined;
+  if (seen !== undefined) return { authorization, scope: seen, signature };
+  const match = signed ? SCOPE_PATTERN.exec(head) : null;
   if (!match) {
     throw new AuthFailure(
       "malformed",

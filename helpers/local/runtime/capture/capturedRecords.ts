@@ -27,7 +27,12 @@
 import { randomUUID } from "node:crypto";
 import type { PendingRecords } from "./pendingRecords";
 import type { CapturedInvocation, CaptureSettings } from "./record";
-import { CaptureRecordEncoder, MAX_ENCODED_BYTES, type InvocationFields } from "./recordEncoder";
+import {
+  CaptureRecordEncoder,
+  MAX_ENCODED_BYTES,
+  payloadOf,
+  type InvocationFields,
+} from "./recordEncoder";
 
 const LINE = 0;
 const INVOCATION = 1;
@@ -166,11 +171,8 @@ export function readRecords(bytes: Uint8Array): PendingRecord[] {
 function capturedInvocationOf(fields: InvocationFields): CapturedInvocation {
   const { input, output, inferenceId, customAttributes, timeMs } = fields;
   const invocation: CapturedInvocation = {
-    input: { body: input.source.subarray(input.start, input.end), contentType: input.contentType },
-    output: {
-      body: output.source.subarray(output.start, output.end),
-      contentType: output.contentType,
-    },
+    input: payloadOf(input),
+    output: payloadOf(output),
     time: new Date(timeMs),
   };
   if (inferenceId !== undefined) invocation.inferenceId = inferenceId;

@@ -58,6 +58,11 @@ function spanOf(payload: CapturedInvocation["input"]): PayloadSpan {
   };
 }
 
+/** A span as a payload again, its body a view of the span's bytes. */
+export function payloadOf(span: PayloadSpan): CapturedInvocation["input"] {
+  return { body: span.source.subarray(span.start, span.end), contentType: span.contentType };
+}
+
 /** Room kept for one record; a record that might not fit is built by the string reference. */
 const SCRATCH_BYTES = 64 * 1024;
 /** The largest bound (`boundOf`) of a record written by `encodeInto`. */
