@@ -235,6 +235,15 @@ function malformedInvocations(): BadInvocation[] {
       message: new RegExp(`^Endpoint ${name} of account 000000000000 not found\\.$`),
     });
   }
+  // A percent-encoded name is decoded before it is looked up.
+  cases.push({
+    kind: "unknown endpoint",
+    path: "/endpoints/missing%2Dencoded/invocations",
+    body: row(validFields()),
+    status: 400,
+    code: "ValidationError",
+    message: /^Endpoint missing-encoded of account 000000000000 not found\.$/,
+  });
   for (const encoded of ["%ZZ", "bad%E0%A4%A", "%", "a%2"]) {
     cases.push({
       kind: "unknown endpoint",

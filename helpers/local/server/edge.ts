@@ -329,9 +329,9 @@ export function createEdgeServer(options: EdgeOptions): http.Server {
     const { req, rawPath } = exchange;
     authenticate(exchange, body);
     const encodedName = RUNTIME_PATH.exec(rawPath)![1];
-    let endpointName: string;
+    let endpointName = encodedName; // a name of letters, digits and hyphens, as most are
     try {
-      endpointName = decodeURIComponent(encodedName);
+      if (encodedName.includes("%")) endpointName = decodeURIComponent(encodedName);
     } catch {
       throw new AwsError(
         "ValidationError",
