@@ -689,6 +689,18 @@ describe("presigned signatures are compared as text, not as bytes", () => {
     expect(failureKind(() => verifySigV4(forgedRequest, CREDENTIALS, NOW))).toBe(
       "signatureMismatch",
     );
+    // Hex digits in either case are the same signature; nothing else is lowered into one.
+    const upper = { ...request, rawQuery: rawQuery.replace(signature, signature.toUpperCase()) };
+    expect(failureKind(() => verifySigV4(upper, CREDENTIALS, NOW))).toBeUndefined();
+    // A digit less 0x20 is a control character that OR-ing 0x20 into every unit (a tempting way
+    // to lower A-F) would turn back into the digit.
+    const digit = signature.search(/[0-9]/);
+    const control = encodeURIComponent(String.fromCharCode(signature.charCodeAt(digit) - 0x20));
+    const withControl = signature.slice(0, digit) + control + signature.slice(digit + 1);
+    const controlRequest = { ...request, rawQuery: rawQuery.replace(signature, withControl) };
+    expect(failureKind(() => verifySigV4(controlRequest, CREDENTIALS, NOW))).toBe(
+      "signatureMismatch",
+    );
   });
 });
 
@@ -751,6 +763,13 @@ describe("signingServiceOf (routing before the check)", () => {
     // The same text in a new string, as the next request's header arrives.
     expect(checked(head + signature.split("").join(""))).toBeUndefined();
     expect(checked(authorization)).toBeUndefined();
+    expect(checked(head + signature.toUpperCase())).toBeUndefined();
+    // Around a known head: white space is trimmed, and the signature is what follows the last
+    // "Signature=", however long.
+    expect(checked(` ${authorization} `)).toBeUndefined();
+    expect(checked(authorization + "0")).toBe("signatureMismatch");
+    expect(checked(`${head}${signature}, Signature=${signature}`)).toBe("malformed");
+    expect(checked(head)).toBe("malformed");
     // A lookup of another header is not taken for this one's.
     const otherKnown = knownAuthorization(authorization);
     expect(otherKnown).toBeDefined();
