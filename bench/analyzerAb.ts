@@ -25,6 +25,7 @@ import * as path from "node:path";
 import * as current from "../helpers/analyzer";
 import { formatStatistics } from "../helpers/analyzer/json/files";
 import { writeCreditCardCsv } from "./support/creditCardCsv";
+import { median } from "./support/results";
 
 type Analyzer = Pick<typeof current, "profileCsv" | "toStatistics">;
 
@@ -94,12 +95,6 @@ async function profileOnce(
     cpu: (cpu.user + cpu.system) / 1e6,
     statistics: formatStatistics(statistics),
   };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 async function main(): Promise<void> {

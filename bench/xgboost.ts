@@ -14,6 +14,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import * as os from "node:os";
 import * as path from "node:path";
 import { DMatrix, rocAuc, train } from "../helpers/xgboost";
+import { median } from "./support/results";
 
 const ROOT = path.resolve(__dirname, "..");
 const REPEATS = Number(process.argv[2] ?? 5);
@@ -50,11 +51,6 @@ function loadLabSplit(): { train: DMatrix; test: DMatrix } {
     train: new DMatrix(rows.train, { label: labels.train, featureNames: names }),
     test: new DMatrix(rows.test, { label: labels.test, featureNames: names }),
   };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
 }
 
 const NATIVE = `

@@ -32,9 +32,12 @@ export function machine() {
   };
 }
 
-export function median(values: number[]): number {
+/** The middle value, or the mean of the two middle values of an even count. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new Error("median of no values");
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 export const passFail = (ok: boolean): string => (ok ? "PASS" : "FAIL");
