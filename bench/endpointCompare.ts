@@ -25,6 +25,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { Session } from "node:inspector";
 import type * as http from "node:http";
 import { runLoad } from "./support/autocannon";
+import { cpuTimes, stolenPercent } from "./support/cpuSteal";
 import { startBareServer, urlOf } from "./support/bareServer";
 import { placeForLoad } from "./support/cpuPinning";
 import { deployEndpoint, startBenchEmulator, uploadModel } from "./support/emulator";
@@ -202,9 +203,12 @@ async function main(): Promise<void> {
           cpu: pinnedLoadCpu(),
         };
         const before = counters();
+        const machineBefore = cpuTimes();
         const run = () => runLoad(load);
         const result = await (profiler ? profiler.around(total.selfTimes, run) : run());
         const after = counters();
+        // A run the hypervisor took CPU from measures the host (support/cpuSteal.ts).
+        const stolen = stolenPercent(machineBefore, cpuTimes());
         total.requestsPerSecond.push(result.requests.average);
         total.p99.push(result.latency.p99);
         total.requests += result.requests.total;
@@ -214,6 +218,7 @@ async function main(): Promise<void> {
         }
         console.log(
           `${target.padEnd(10)} ${result.requests.average.toFixed(0).padStart(6)} req/s, p99 ${result.latency.p99} ms` +
+            (stolen === undefined ? "" : `, ${stolen.toFixed(1)}% of the CPU stolen`) +
             (result.errors + result.non2xx > 0 ? `, ${result.errors + result.non2xx} failed` : ""),
         );
       }
