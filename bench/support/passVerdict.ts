@@ -29,7 +29,7 @@ export interface PassVerdict {
 
 /**
  * More stolen than this, and a pass is left out. Quiet stretches on the round-14 machine stole
- * 0-0.6 %; passes that stole 1.5-3 % already gave ratios 20-30 points off their neighbours'.
+ * 0-0.6 %; passes that stole 1.1-2.9 % already gave ratios 10-30 points off their neighbours'.
  */
 export const STOLEN_LIMIT_PERCENT = 1;
 
