@@ -12,9 +12,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { profileCsv, toStatistics } from "../helpers/analyzer";
 import { writeCreditCardCsv } from "./support/creditCardCsv";
+import { appendSummary, writeResult } from "./support/results";
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
-const ROOT = path.resolve(__dirname, "..");
 
 async function timeDuckDb(file: string, threads: number | undefined): Promise<number> {
   // Loaded lazily: a devDependency with a native binary; the analyzer itself never needs it.
@@ -134,20 +134,15 @@ async function main(): Promise<void> {
         notSlowerThan2xDuckdb: ratio <= 2,
       },
     };
-    const resultsDir = path.join(ROOT, "bench/results");
-    await fs.mkdir(resultsDir, { recursive: true });
-    await fs.writeFile(
-      path.join(resultsDir, "analyzer.json"),
-      JSON.stringify(result, null, 2) + "\n",
-    );
-    await fs.appendFile(
-      path.join(resultsDir, "SUMMARY.md"),
-      `- ${result.date} analyzer: ${ROWS} rows x 24 cols, ${Math.round(rowsPerSecond).toLocaleString("en-US")} rows/s ` +
-        `(${Math.round(rowsPerCpuSecond).toLocaleString("en-US")} per cpu-s, load ${load.toFixed(1)}), ` +
+    writeResult("analyzer", result);
+    appendSummary(
+      "analyzer",
+      `${ROWS} rows x 24 cols, ${Math.round(rowsPerSecond).toLocaleString("en-US")} rows/s ` +
+        `(${Math.round(rowsPerCpuSecond).toLocaleString("en-US")} per cpu-s), ` +
         `${mbPerSecond.toFixed(1)} MB/s, warm second pass ${Math.round(ROWS / warmSeconds).toLocaleString("en-US")} rows/s, ` +
         `peak RSS ${peakRssMB.toFixed(0)} MB; DuckDB SUMMARIZE ` +
         `${(duckMs / 1000).toFixed(2)} s (1 thread ${(duck1Ms / 1000).toFixed(2)} s); ratio ${ratio.toFixed(2)}x ` +
-        `(${ratio1.toFixed(2)}x vs 1 thread)\n`,
+        `(${ratio1.toFixed(2)}x vs 1 thread)`,
     );
   } finally {
     await fs.rm(dir, { recursive: true, force: true });

@@ -10,11 +10,11 @@
  * Target: within 3x of native (aim 1.5x).
  */
 import { execFileSync } from "node:child_process";
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DMatrix, rocAuc, train } from "../helpers/xgboost";
-import { median } from "./support/results";
+import { appendSummary, median, writeResult } from "./support/results";
 
 const ROOT = path.resolve(__dirname, "..");
 const REPEATS = Number(process.argv[2] ?? 5);
@@ -172,18 +172,15 @@ function main(): void {
     ratio,
     cpuRatio,
   };
-  const dir = path.join(ROOT, "bench/results");
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, "xgboost.json"), JSON.stringify(result, null, 2) + "\n");
-  appendFileSync(
-    path.join(dir, "SUMMARY.md"),
-    `- ${result.date} xgboost: lab config ${dtrain.numRow} x ${dtrain.numCol}, ${ROUNDS} rounds in ` +
+  writeResult("xgboost", result);
+  appendSummary(
+    "xgboost",
+    `lab config ${dtrain.numRow} x ${dtrain.numCol}, ${ROUNDS} rounds in ` +
       `${ours.toFixed(3)} s (${(ROUNDS / ours).toFixed(0)} rounds/s, cold first run ${coldSeconds.toFixed(3)} s)` +
       (ratio && nativeMedian
         ? `; native XGBoost ${native?.version} 1 thread ${nativeMedian.toFixed(3)} s; ratio ${ratio.toFixed(2)}x ` +
-          `(CPU ${cpuRatio?.toFixed(2)}x, load ${os.loadavg()[0].toFixed(1)})`
-        : "; native XGBoost not available") +
-      "\n",
+          `(CPU ${cpuRatio?.toFixed(2)}x)`
+        : "; native XGBoost not available"),
   );
 }
 

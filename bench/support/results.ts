@@ -5,6 +5,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { cpuTimes, stolenPercent } from "./cpuSteal";
 
 export const RESULTS_DIR = path.resolve(__dirname, "../results");
 
@@ -13,11 +14,22 @@ export function writeResult(name: string, result: object): void {
   writeFileSync(path.join(RESULTS_DIR, `${name}.json`), JSON.stringify(result, null, 2) + "\n");
 }
 
+/** The machine's CPU times when this bench's process loaded its results module (its start). */
+const CPU_AT_START = cpuTimes();
+
+/**
+ * Appends a bench's line, with the load average and the share of the machine's CPU the hypervisor
+ * stole since the bench started: a figure taken during a burst of steal measured the host too.
+ */
 export function appendSummary(name: string, text: string): void {
   mkdirSync(RESULTS_DIR, { recursive: true });
+  const stolen = stolenPercent(CPU_AT_START, cpuTimes());
+  const conditions =
+    `load ${os.loadavg()[0].toFixed(1)}` +
+    (stolen === undefined ? "" : `, ${stolen.toFixed(1)}% of the CPU stolen`);
   appendFileSync(
     path.join(RESULTS_DIR, "SUMMARY.md"),
-    `- ${new Date().toISOString()} ${name}: ${text} (load ${os.loadavg()[0].toFixed(1)})\n`,
+    `- ${new Date().toISOString()} ${name}: ${text} (${conditions})\n`,
   );
 }
 
