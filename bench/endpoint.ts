@@ -25,7 +25,7 @@ import { runLoad } from "./support/autocannon";
 import { startBareServer, urlOf } from "./support/bareServer";
 import { deployEndpoint, startBenchEmulator, uploadModel } from "./support/emulator";
 import { trainLabModel } from "./support/labModel";
-import { cpuTimes, stolenPercent } from "./support/cpuSteal";
+import { cpuTimes, stolenPercent, stolenText } from "./support/cpuSteal";
 import {
   allMet,
   isDisturbed,
@@ -33,10 +33,11 @@ import {
   passVerdict,
   STOLEN_LIMIT_PERCENT,
   verdictText,
+  verdictWord,
   type PassFigure,
   type PassVerdict,
 } from "./support/passVerdict";
-import { appendSummary, machine, passFail, writeResult } from "./support/results";
+import { appendSummary, machine, writeResult } from "./support/results";
 import { signInvocation, type SignedInvocation } from "./support/signedInvocation";
 
 const SECONDS = Number(process.argv[2] ?? 4);
@@ -261,7 +262,7 @@ async function main(): Promise<void> {
             `${target.padEnd(10)} c=${String(connections).padStart(2)}: ${c.requestsPerSecond.toFixed(0).padStart(6)} req/s, ` +
               `p50 ${c.latencyMs.p50} ms, p99 ${c.latencyMs.p99} ms, CPU/req ${c.serverCpuMicrosPerRequest.toFixed(0)} us ` +
               `(load generator ${c.loadGeneratorCpuMicrosPerRequest.toFixed(0)} us, busy ${c.loadGeneratorBusyPercent.toFixed(0)}%)` +
-              (stolen === undefined ? "" : `, ${stolen.toFixed(1)}% of CPU stolen`) +
+              stolenText(stolen) +
               (c.errors + c.non2xx + c.timeouts > 0
                 ? `, ${c.errors} errors, ${c.timeouts} timeouts, ${c.non2xx} non-2xx`
                 : ""),
@@ -356,8 +357,6 @@ async function main(): Promise<void> {
     });
     const at32 = (target: Target) => find(target, 32);
     const ms = (verdict: PassVerdict) => verdict.value?.toFixed(1) ?? "none";
-    const summaryText = (met: boolean | undefined) =>
-      met === undefined ? "INCONCLUSIVE" : passFail(met);
     appendSummary(
       "endpoint",
       CONNECTIONS.map(
@@ -366,13 +365,13 @@ async function main(): Promise<void> {
       ).join("; ") +
         `; server CPU us/req at c=32: bare ${at32("bare").serverCpuMicrosPerRequest.toFixed(0)} / off ${at32("captureOff").serverCpuMicrosPerRequest.toFixed(0)} / on ${at32("captureOn").serverCpuMicrosPerRequest.toFixed(0)}` +
         `; p99 ms at c=32 (median of passes): off ${ms(p99.captureOff)}, on ${ms(p99.captureOn)}` +
-        `; on/off ${ratios.map((r) => figure(r.captureOnOverOff)).join(",")} (>=85% ${summaryText(targetsMet.captureOnAtLeast85PercentOfOff)})` +
-        `; off/bare ${ratios.map((r) => figure(r.captureOffOverBare)).join(",")} (>=50% ${summaryText(targetsMet.captureOffAtLeast50PercentOfBare)})` +
+        `; on/off ${ratios.map((r) => figure(r.captureOnOverOff)).join(",")} (>=85% ${verdictWord(targetsMet.captureOnAtLeast85PercentOfOff)})` +
+        `; off/bare ${ratios.map((r) => figure(r.captureOffOverBare)).join(",")} (>=50% ${verdictWord(targetsMet.captureOffAtLeast50PercentOfBare)})` +
         `; passes counted ${ratios.map((r) => counted(r.captureOffOverBare)).join(",")}` +
         `; per pass (* = over ${STOLEN_LIMIT_PERCENT}% CPU stolen, left out) on/off ${ratios.map((r) => perPass(r.passes.captureOnOverOff, "/")).join(",")}, off/bare ${ratios.map((r) => perPass(r.passes.captureOffOverBare, "/")).join(",")}` +
         `; mean of all passes on/off ${ratios.map((r) => `${percent(r.meanOfAllPasses.captureOnOverOff)}%`).join(",")}, off/bare ${ratios.map((r) => `${percent(r.meanOfAllPasses.captureOffOverBare)}%`).join(",")}` +
         `; bare's load generator busy ${CONNECTIONS.map((n) => `${find("bare", n).loadGeneratorBusyPercent.toFixed(0)}%`).join(",")}` +
-        `; p99<10ms at c=32 ${summaryText(targetsMet.p99Under10msAt32)}` +
+        `; p99<10ms at c=32 ${verdictWord(targetsMet.p99Under10msAt32)}` +
         (clean ? "" : "; ERRORS during load (see endpoint.json)"),
     );
   } finally {

@@ -25,7 +25,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { Session } from "node:inspector";
 import type * as http from "node:http";
 import { runLoad } from "./support/autocannon";
-import { cpuTimes, stolenPercent } from "./support/cpuSteal";
+import { cpuTimes, stolenPercent, stolenText } from "./support/cpuSteal";
 import { startBareServer, urlOf } from "./support/bareServer";
 import { placeForLoad } from "./support/cpuPinning";
 import { deployEndpoint, startBenchEmulator, uploadModel } from "./support/emulator";
@@ -218,7 +218,7 @@ async function main(): Promise<void> {
         }
         console.log(
           `${target.padEnd(10)} ${result.requests.average.toFixed(0).padStart(6)} req/s, p99 ${result.latency.p99} ms` +
-            (stolen === undefined ? "" : `, ${stolen.toFixed(1)}% of the CPU stolen`) +
+            stolenText(stolen) +
             (result.errors + result.non2xx > 0 ? `, ${result.errors + result.non2xx} failed` : ""),
         );
       }

@@ -33,6 +33,11 @@ export function parseCpuTimes(text: string): CpuTimes | undefined {
   return { total: counted.reduce((sum, n) => sum + n, 0), steal: counted[7] };
 }
 
+/** ", 1.2% of the CPU stolen" for a bench's line, or nothing where steal is not reported. */
+export function stolenText(percent: number | undefined): string {
+  return percent === undefined ? "" : `, ${percent.toFixed(1)}% of the CPU stolen`;
+}
+
 /** The percentage of the CPU time between two readings that was stolen, if both were read. */
 export function stolenPercent(
   before: CpuTimes | undefined,

@@ -8,7 +8,7 @@
  * - with fewer undisturbed passes than asked for there is no verdict: the run is inconclusive and
  *   says why, rather than passing or failing on what the host did.
  */
-import { median } from "./results";
+import { median, passFail } from "./results";
 
 /** A pass's figure and the most CPU stolen during any of the runs it was taken from. */
 export interface PassFigure {
@@ -59,9 +59,13 @@ export function allMet(results: readonly (boolean | undefined)[]): boolean | und
 }
 
 /** PASS, FAIL, or INCONCLUSIVE (the host disturbed too many passes). */
+export function verdictWord(met: boolean | undefined): string {
+  return met === undefined ? "INCONCLUSIVE" : passFail(met);
+}
+
+/** The verdict's word, with the reason when it is inconclusive. */
 export function verdictText(met: boolean | undefined): string {
-  if (met === undefined) {
-    return `INCONCLUSIVE (too few passes with at most ${STOLEN_LIMIT_PERCENT}% of the CPU stolen)`;
-  }
-  return met ? "PASS" : "FAIL";
+  return met === undefined
+    ? `${verdictWord(met)} (too few passes with at most ${STOLEN_LIMIT_PERCENT}% of the CPU stolen)`
+    : verdictWord(met);
 }

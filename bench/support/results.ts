@@ -5,7 +5,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { cpuTimes, stolenPercent } from "./cpuSteal";
+import { cpuTimes, stolenPercent, stolenText } from "./cpuSteal";
 
 export const RESULTS_DIR = path.resolve(__dirname, "../results");
 
@@ -23,10 +23,8 @@ const CPU_AT_START = cpuTimes();
  */
 export function appendSummary(name: string, text: string): void {
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const stolen = stolenPercent(CPU_AT_START, cpuTimes());
   const conditions =
-    `load ${os.loadavg()[0].toFixed(1)}` +
-    (stolen === undefined ? "" : `, ${stolen.toFixed(1)}% of the CPU stolen`);
+    `load ${os.loadavg()[0].toFixed(1)}` + stolenText(stolenPercent(CPU_AT_START, cpuTimes()));
   appendFileSync(
     path.join(RESULTS_DIR, "SUMMARY.md"),
     `- ${new Date().toISOString()} ${name}: ${text} (${conditions})\n`,

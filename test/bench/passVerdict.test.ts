@@ -3,13 +3,14 @@
  * CPU the hypervisor stole (bench/support/cpuSteal.ts): the benches themselves are not part of
  * `npm test`, so what decides their PASS/FAIL is tested here.
  */
-import { parseCpuTimes, stolenPercent } from "../../bench/support/cpuSteal";
+import { parseCpuTimes, stolenPercent, stolenText } from "../../bench/support/cpuSteal";
 import {
   allMet,
   meets,
   passVerdict,
   STOLEN_LIMIT_PERCENT,
   verdictText,
+  verdictWord,
 } from "../../bench/support/passVerdict";
 import { median } from "../../bench/support/results";
 
@@ -56,6 +57,7 @@ describe("passVerdict", () => {
     expect(allMet([true, undefined, true])).toBeUndefined();
     expect(verdictText(true)).toBe("PASS");
     expect(verdictText(false)).toBe("FAIL");
+    expect(verdictWord(undefined)).toBe("INCONCLUSIVE");
   });
 
   test("median: the middle value, or the mean of the two middle ones", () => {
@@ -81,6 +83,8 @@ describe("cpuSteal", () => {
     // 200 user + 50 system + 100 idle + 50 softirq + 100 steal = 500 ticks, 100 stolen.
     expect(stolenPercent(before, parseCpuTimes(AFTER))).toBeCloseTo(20, 10);
     expect(stolenPercent(before, before)).toBe(0);
+    expect(stolenText(20)).toBe(", 20.0% of the CPU stolen");
+    expect(stolenText(undefined)).toBe("");
   });
 
   test("a line it cannot read gives no share rather than a wrong one", () => {
