@@ -190,6 +190,33 @@ describe("XGBoost container requests", () => {
       contentType: "application/json",
     });
   });
+
+  test("each invocation predicts from its own rows only (the values buffer is reused)", () => {
+    const seen: number[][] = [];
+    const recording: ServedModel = {
+      ...sumModel,
+      predict(values, nrow, ncol) {
+        seen.push(Array.from(values));
+        expect(values.length).toBe(nrow * ncol);
+        return sumModel.predict(values, nrow, ncol);
+      },
+    };
+    const csv = (text: string) =>
+      serveInvocation(recording, Buffer.from(text), "text/csv", undefined).body.toString();
+    expect(csv("1,2,3\n4,5,6\n7,8,9\n")).toBe("6.0\n15.0\n24.0\n");
+    expect(csv("1,1,1")).toBe("3.0\n");
+    // Read by the byte path up to the bad field, then by the text path, which refuses it.
+    expect(containerError(() => csv("2,2,2\n9,9,x")).status).toBe(400);
+    expect(csv("0.5,0,0")).toBe("0.5\n");
+    // More values than the reused buffer holds: an array of their own.
+    const many = Array.from({ length: 2000 }, (_, r) => `${r},1,0`).join("\n");
+    expect(csv(many)).toBe(Array.from({ length: 2000 }, (_, r) => `${r + 1}.0\n`).join(""));
+    expect(csv("1,2,3")).toBe("6.0\n");
+    expect(seen.map((values) => values.length)).toEqual([9, 3, 3, 6000, 3]);
+    expect(seen[1]).toEqual([1, 1, 1]);
+    expect(seen[2]).toEqual([0.5, 0, 0]);
+    expect(seen[4]).toEqual([1, 2, 3]);
+  });
 });
 
 const SETTINGS = CAPTURE_SETTINGS;

@@ -167,10 +167,26 @@ export function parseLibsvmRows(text: string, numFeatures: number): DenseRows {
   return { values, nrow: rows.length, ncol: numFeatures };
 }
 
+/**
+ * Plain CSV values are read into one buffer that every invocation reuses: they live only until
+ * serveInvocation returns (the prediction reads them; nothing keeps them). Why: a typed array over
+ * 64 bytes (a lab row is 23 float32s, 92 bytes) gets its own off-heap backing store, and making
+ * and freeing one per request cost about 0.7 µs of the event loop and 0.35 µs of V8's background
+ * threads in a hot loop, against about 50 ns for a view of this one. A larger request gets its
+ * own array, so one large request does not keep its size allocated.
+ */
+const REUSED_VALUES = 4096;
+const reusedValues = new Float32Array(REUSED_VALUES);
+
+function valuesOf(length: number): Float32Array {
+  return length <= REUSED_VALUES ? reusedValues.subarray(0, length) : new Float32Array(length);
+}
+
+/** The request's rows; their values are valid until the next call (see reusedValues). */
 function decodeRequest(body: Buffer, contentType: string | undefined, model: ServedModel) {
   const type = mediaType(contentType);
   if (type === "text/csv") {
-    const plain = parsePlainCsvBytes(body, model.numFeatures);
+    const plain = parsePlainCsvBytes(body, model.numFeatures, valuesOf);
     if (plain) return { values: plain.values, nrow: plain.nrow, ncol: model.numFeatures };
     return parseCsvRows(body.toString("utf8"), model.numFeatures);
   }

@@ -26,9 +26,14 @@ const DOT = 0x2e;
 const ZERO = 0x30;
 const NINE = 0x39;
 
+/** Fresh values for every call: what a caller that keeps the values gets by default. */
+const freshValues = (length: number) => new Float32Array(length);
+
 export function parsePlainCsvBytes(
   body: Uint8Array,
   numFeatures: number,
+  /** Where the values go: `length` floats, written from 0 (a caller may hand out a reused one). */
+  valuesOf: (length: number) => Float32Array = freshValues,
 ): { values: Float32Array; nrow: number } | undefined {
   const end = body.length;
   // Rows = line feeds, plus one for a last line without its own.
@@ -36,7 +41,7 @@ export function parsePlainCsvBytes(
   for (let i = 0; i < end; i++) if (body[i] === LINE_FEED) nrow++;
   if (end > 0 && body[end - 1] !== LINE_FEED) nrow++;
   if (nrow === 0 || numFeatures === 0) return undefined;
-  const values = new Float32Array(nrow * numFeatures);
+  const values = valuesOf(nrow * numFeatures);
   let at = 0;
   let field = 0;
   for (let i = 0; i < end;) {

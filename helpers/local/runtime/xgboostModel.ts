@@ -11,7 +11,10 @@ export interface ServedModel {
   readonly numFeatures: number;
   /** The objective the model was trained with (e.g. `binary:logistic`). */
   readonly objective: string;
-  /** One prediction per row of a row-major float32 matrix (NaN = missing). */
+  /**
+   * One prediction per row of a row-major float32 matrix (NaN = missing). `values` is valid only
+   * during the call: the container reuses it for the next request.
+   */
   predict(values: Float32Array, nrow: number, ncol: number): Float64Array;
 }
 
