@@ -10,10 +10,11 @@
  * and of the load generator (autocannon's child process), and how often another thread took the
  * event loop's core (involuntary context switches per 1,000 requests). With PROFILE=1 it also
  * records an inspector CPU profile of the event loop in every run and prints the 30 functions
- * whose self time per request differs most between A and B (profiled times are about 1.5x the
- * unprofiled ones; `(idle)` is time spent waiting for I/O). With PIN=1 the event loop and the
- * load generator run pinned to two CPUs (bench/support/cpuPinning.ts): CPU per request is then
- * steady enough to compare builds by, though throughput is not what `bench/endpoint.ts` measures.
+ * (PROFILE_ROWS=n: n) whose self time per request differs most between A and B (profiled times
+ * are about 1.5x the unprofiled ones; `(idle)` is time spent waiting for I/O). With PIN=1 the
+ * event loop and the load generator run pinned to two CPUs (bench/support/cpuPinning.ts): CPU
+ * per request is then steady enough to compare builds by, though throughput is not what
+ * `bench/endpoint.ts` measures.
  *
  * Why: separate runs of bench/endpoint.ts move by 5-15 points on a shared 2-core machine, more
  * than most single changes; two targets alternating in one process see the same neighbours, and
@@ -247,7 +248,7 @@ async function main(): Promise<void> {
       }));
       rows.sort((x, y) => Math.abs(y.b - y.a) - Math.abs(x.b - x.a));
       console.log(`self time µs/request (profiled): ${B} - ${A}, ${A}, ${B}, function`);
-      for (const r of rows.slice(0, 30)) {
+      for (const r of rows.slice(0, Number(process.env.PROFILE_ROWS ?? 30))) {
         console.log(
           `${(r.b - r.a).toFixed(2).padStart(7)} ${r.a.toFixed(2).padStart(7)} ${r.b.toFixed(2).padStart(7)}  ${r.name}`,
         );
