@@ -354,6 +354,34 @@ test("a journal reopened at what was confirmed drops an append whose outcome was
   expect(() => JournalFile.open(file, header, 10)).toThrow(/missing/);
 });
 
+test("a staged body is copied from the journal file, whatever happens to the appended buffers", () => {
+  const header = { bucket: "capture", key: "dc/copied.jsonl" };
+  const file = journalFile(journalDir(workspace), header);
+  const journal = JournalFile.open(file, header, 0);
+  // One buffer reused for every append (as the line writer does), and more than the 1 MiB
+  // the copy goes through, so the body crosses its buffer's end.
+  const reused = Buffer.alloc(700_000);
+  const expected = createHash("md5");
+  const lines: string[] = [];
+  for (const fill of ["a", "b"]) {
+    const line = `{"fill":"${fill.repeat(reused.length - 12)}"}\n`;
+    reused.write(line);
+    journal.append([reused]);
+    expected.update(line);
+    lines.push(line);
+  }
+  reused.fill(0); // the journal kept nothing of it
+  const staged = path.join(workspace, "staged-copy");
+  expect(journal.writeBodyTo(staged)).toEqual({
+    size: 2 * reused.length,
+    md5: expected.digest(),
+  });
+  expect(fs.readFileSync(staged, "utf8")).toBe(lines.join(""));
+  // A journal cut short behind the worker's back is an error, never a short object.
+  fs.truncateSync(file, fs.statSync(file).size - 10);
+  expect(() => journal.writeBodyTo(staged)).toThrow(/10 bytes short/);
+});
+
 test("lines that cannot be journaled stay buffered and are journaled once, later", async () => {
   const w = writer();
   w.append(TARGET, clock.now(), record(1));

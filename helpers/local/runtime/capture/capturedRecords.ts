@@ -280,9 +280,9 @@ function readUint32(buffer: Buffer, at: number): number {
 }
 
 /**
- * The record lines (each with its newline) of pending records, in one new Buffer: invocations
- * encoded under `settings` with a fresh event id each, lines as they were. Runs on the flush
- * worker.
+ * The record lines (each with its newline) of pending records, in one Buffer that is valid until
+ * the next call (the writer's own, reused): invocations encoded under `settings` with a fresh
+ * event id each, lines as they were. Runs on the flush worker.
  *
  * Each record is encoded in place in the output, from the reader's reused fields, with its event
  * id written as bytes (./eventIds.ts): no object, Date or string per record. Why: on a 2-core
@@ -318,8 +318,8 @@ export class RecordLineWriter {
         this.used = end + 1;
       },
     );
-    // A copy of its own length: the worker keeps it as the object's content.
-    return Buffer.from(this.out.subarray(0, this.used));
+    // A view of the reused buffer: the journal writes and hashes it before the next call.
+    return this.out.subarray(0, this.used);
   }
 
   /** Room for `bytes` more after what is used. */

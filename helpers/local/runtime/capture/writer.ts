@@ -12,7 +12,7 @@
  *
  * Durability: every `journalIntervalMs` (200 ms) the buffered records are encoded and appended
  * to their file's journal (./journal.ts) with fsync; a flush journals what is left and then
- * publishes exactly the bytes journaled so far (kept in memory while the file is open, at most
+ * publishes exactly the bytes journaled so far (copied from the journal file, at most
  * `maxFileBytes` plus one flush); the journal file is removed once its closed object is
  * published. On start, `recover()` republishes every journal file left behind by a crash, so a
  * crash loses the records of the last journal interval (more only while a slow flush holds the
