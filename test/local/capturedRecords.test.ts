@@ -163,11 +163,11 @@ test("payloads read from a batch at every alignment encode as captureRecordLine'
 
 test("each call's output is exactly its own batch's lines (the writer's buffer is reused)", () => {
   const writer = new RecordLineWriter();
-  const textOf = (n: number) =>
-    Array.from({ length: n }, (_, i) => `line ${n} ${i} ${"x".repeat(5000)}\n`).join("");
+  const lineOf = (n: number, i: number) => `line ${n} ${i} ${"x".repeat(5000)}`;
+  const textOf = (n: number) => Array.from({ length: n }, (_, i) => `${lineOf(n, i)}\n`).join("");
   const batch = (n: number) =>
     pendingOf((pending) => {
-      for (let i = 0; i < n; i++) appendLine(pending, `line ${n} ${i} ${"x".repeat(5000)}`);
+      for (let i = 0; i < n; i++) appendLine(pending, lineOf(n, i));
     });
   // 1.5 MB: past the writer's first buffer, which grows; then a small batch in the same buffer.
   expect(writer.lines(batch(300), undefined).toString("utf8")).toBe(textOf(300));
