@@ -2,16 +2,30 @@
  * Where every bench writes: `bench/results/<name>.json` (the full measurement) and one line in
  * `bench/results/SUMMARY.md` (what bench/run.ts prints at the end).
  */
+import { execFileSync } from "node:child_process";
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { cpuTimes, stolenPercent, stolenText } from "./cpuSteal";
 
 export const RESULTS_DIR = path.resolve(__dirname, "../results");
+/** Every run of a bench that keeps its history, one file each (bench/endpointPool.ts reads them). */
+export const HISTORY_DIR = path.join(RESULTS_DIR, "history");
 
-export function writeResult(name: string, result: object): void {
+/**
+ * Writes `bench/results/<name>.json`; with `keepHistory`, also `history/<name>-<date>.json`, so
+ * that several runs can be judged together after the next run has replaced `<name>.json`.
+ */
+export function writeResult(name: string, result: object, options: { keepHistory?: boolean } = {}) {
   mkdirSync(RESULTS_DIR, { recursive: true });
-  writeFileSync(path.join(RESULTS_DIR, `${name}.json`), JSON.stringify(result, null, 2) + "\n");
+  const text = JSON.stringify(result, null, 2) + "\n";
+  writeFileSync(path.join(RESULTS_DIR, `${name}.json`), text);
+  if (options.keepHistory) {
+    mkdirSync(HISTORY_DIR, { recursive: true });
+    // No colons in the name: they are not allowed in file names on every system.
+    const stamp = new Date().toISOString().replace(/:/g, "-");
+    writeFileSync(path.join(HISTORY_DIR, `${name}-${stamp}.json`), text);
+  }
 }
 
 /** The machine's CPU times when this bench's process loaded its results module (its start). */
@@ -31,6 +45,26 @@ export function appendSummary(name: string, text: string): void {
   );
 }
 
+/** The code measured: its git commit and whether tracked files differed from it. */
+export interface Build {
+  commit: string;
+  modified: boolean;
+}
+
+/** Undefined outside a git checkout (a copied tree, git not installed). */
+export function currentBuild(): Build | undefined {
+  const git = (...args: string[]) =>
+    execFileSync("git", args, { cwd: path.resolve(__dirname, "../.."), encoding: "utf8" });
+  try {
+    return {
+      commit: git("rev-parse", "HEAD").trim(),
+      modified: git("status", "--porcelain", "--untracked-files=no").trim() !== "",
+    };
+  } catch {
+    return undefined;
+  }
+}
+
 /** What every result file starts with, so a number is never read without its conditions. */
 export function machine() {
   return {
@@ -39,6 +73,7 @@ export function machine() {
     cpu: os.cpus()[0]?.model ?? "unknown",
     cores: os.cpus().length,
     loadAverage: os.loadavg(),
+    build: currentBuild(),
   };
 }
 
