@@ -16,7 +16,11 @@ export const HISTORY_DIR = path.join(RESULTS_DIR, "history");
  * Writes `bench/results/<name>.json`; with `keepHistory`, also `history/<name>-<date>.json`, so
  * that several runs can be judged together after the next run has replaced `<name>.json`.
  */
-export function writeResult(name: string, result: object, options: { keepHistory?: boolean } = {}) {
+export function writeResult(
+  name: string,
+  result: object,
+  options: { keepHistory?: boolean } = {},
+): void {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const text = JSON.stringify(result, null, 2) + "\n";
   writeFileSync(path.join(RESULTS_DIR, `${name}.json`), text);
@@ -54,7 +58,11 @@ export interface Build {
 /** Undefined outside a git checkout (a copied tree, git not installed). */
 export function currentBuild(): Build | undefined {
   const git = (...args: string[]) =>
-    execFileSync("git", args, { cwd: path.resolve(__dirname, "../.."), encoding: "utf8" });
+    execFileSync("git", args, {
+      cwd: path.resolve(__dirname, "../.."),
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"], // outside a checkout git's complaint is not news
+    });
   try {
     return {
       commit: git("rev-parse", "HEAD").trim(),

@@ -3,6 +3,7 @@
  * (bench/support/medianBound.ts): the pool decides whether issue 8's throughput targets were
  * shown met, so its arithmetic is tested here, against exact binomial tails.
  */
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -14,6 +15,7 @@ import {
   type EndpointRun,
 } from "../../bench/endpointPool";
 import { medianLowerBound, medianLowerBoundRank } from "../../bench/support/medianBound";
+import { currentBuild } from "../../bench/support/results";
 
 /** P(Binomial(n, 1/2) < k), exactly, from binomial coefficients in BigInt. */
 function lowerTail(n: number, k: number): number {
@@ -162,6 +164,11 @@ describe("reading runs", () => {
     expect(readRun(good).ratios[0].connections).toBe(32);
     const old = write("old.json", { date: "2026-12-06", ratios: [{ connections: 8 }] });
     expect(() => readRun(old)).toThrow(/old\.json is not an endpoint\.json with per-pass ratios/);
+  });
+
+  test("a run records the commit it measured (the history's default pools by it)", () => {
+    const head = execFileSync("git", ["rev-parse", "HEAD"], { encoding: "utf8" }).trim();
+    expect(currentBuild()).toEqual({ commit: head, modified: expect.any(Boolean) });
   });
 
   test("the history's default is the runs of the newest run's commit, oldest first", () => {
