@@ -150,25 +150,29 @@ export function poolP99At32(runs: readonly EndpointRun[], target: P99Target) {
   return { target, ...pool(figures, { below: P99_LIMIT_MS }) };
 }
 
-function main(): void {
-  const chosen = process.argv.length > 2;
-  const { files, leftOut } = chosen
-    ? { files: process.argv.slice(2), leftOut: 0 }
-    : newestBuildRuns();
-  if (files.length === 0) {
-    throw new Error(
-      `no endpoint runs to pool: pass endpoint.json files, or run bench/endpoint.ts (each run ` +
-        `keeps a copy in ${path.relative(process.cwd(), HISTORY_DIR)})`,
-    );
-  }
-  const runs = files.map(readRun);
-  const commits = [...new Set(runs.map((run) => run.build?.commit ?? "unknown"))];
-  console.log(
-    `${runs.length} runs (${runs.map((run) => run.date).join(", ")}) of ` +
-      `${commits.map((c) => c.slice(0, 10)).join(", ")}` +
-      (leftOut > 0 ? `; ${leftOut} runs of other commits in the history left out` : "") +
-      (runs.some((run) => run.build?.modified) ? "; WARNING: some ran with modified files" : ""),
+export interface PoolResult {
+  ratios: ReturnType<typeof poolRatio>[];
+  p99At32: ReturnType<typeof poolP99At32>[];
+  /** Every line PASS: the runs show every target met. */
+  allPass: boolean;
+}
+
+/** Every ratio at every connection count the runs measured, and p99 at 32 connections. */
+export function poolRuns(runs: readonly EndpointRun[]): PoolResult {
+  const connectionCounts = [
+    ...new Set(runs.flatMap((run) => run.ratios.map((r) => r.connections))),
+  ].sort((a, b) => a - b);
+  const ratios = connectionCounts.flatMap((connections) =>
+    (Object.keys(RATIOS) as RatioKey[]).map((ratio) => poolRatio(runs, connections, ratio)),
   );
+  const p99At32 = P99_TARGETS.map((target) => poolP99At32(runs, target));
+  const allPass = [...ratios, ...p99At32].every((p) => p.verdict === "PASS");
+  return { ratios, p99At32, allPass };
+}
+
+/** The pooled verdicts as printed, a line each, after one naming the runs. */
+export function poolReport(runs: readonly EndpointRun[], pooled: PoolResult, leftOut = 0) {
+  const commits = [...new Set(runs.map((run) => run.build?.commit ?? "unknown"))];
   const percent = (ratio: number | undefined) =>
     ratio === undefined ? "none" : `${(ratio * 100).toFixed(1)}%`;
   const ms = (value: number | undefined) => (value === undefined ? "none" : `${value} ms`);
@@ -183,40 +187,47 @@ function main(): void {
     (p.bound.rank > 0
       ? ` (k = ${p.bound.rank} from the ${side === "lower" ? "bottom" : "top"})`
       : " (too few for one)");
-
-  const connectionCounts = [
-    ...new Set(runs.flatMap((run) => run.ratios.map((r) => r.connections))),
-  ].sort((a, b) => a - b);
-  const ratios = connectionCounts.flatMap((connections) =>
-    (Object.keys(RATIOS) as RatioKey[]).map((ratio) => poolRatio(runs, connections, ratio)),
-  );
-  for (const p of ratios) {
-    console.log(
-      `c=${String(p.connections).padStart(2)} ${RATIOS[p.ratio].label.padEnd(16)} ` +
-        `${described(p, percent, "passes", "lower")}; target >= ${percent(RATIOS[p.ratio].target)}: ` +
-        p.verdict,
-    );
-  }
-  const p99 = P99_TARGETS.map((target) => poolP99At32(runs, target));
-  for (const p of p99) {
-    console.log(
-      `p99 at c=32, ${p.target.padEnd(10)} ${described(p, ms, "runs", "upper")}; ` +
+  return [
+    `pooled over ${runs.length} runs (${runs.map((run) => run.date).join(", ")}) of ` +
+      `${commits.map((c) => c.slice(0, 10)).join(", ")}` +
+      (leftOut > 0 ? `; ${leftOut} runs of other commits in the history left out` : "") +
+      (runs.some((run) => run.build?.modified) ? "; WARNING: some ran with modified files" : ""),
+    ...pooled.ratios.map(
+      (p) =>
+        `c=${String(p.connections).padStart(2)} ${RATIOS[p.ratio].label.padEnd(16)} ` +
+        `${described(p, percent, "passes", "lower")}; ` +
+        `target >= ${percent(RATIOS[p.ratio].target)}: ${p.verdict}`,
+    ),
+    ...pooled.p99At32.map(
+      (p) =>
+        `p99 at c=32, ${p.target.padEnd(10)} ${described(p, ms, "runs", "upper")}; ` +
         `target < ${P99_LIMIT_MS} ms: ${p.verdict}`,
+    ),
+    `left out: passes and runs with more than ${STOLEN_LIMIT_PERCENT}% of the CPU stolen; ` +
+      `every target shown met over these runs: ${pooled.allPass ? "yes" : "no"}`,
+  ];
+}
+
+function main(): void {
+  const chosen = process.argv.length > 2;
+  const { files, leftOut } = chosen
+    ? { files: process.argv.slice(2), leftOut: 0 }
+    : newestBuildRuns();
+  if (files.length === 0) {
+    throw new Error(
+      `no endpoint runs to pool: pass endpoint.json files, or run bench/endpoint.ts (each run ` +
+        `keeps a copy in ${path.relative(process.cwd(), HISTORY_DIR)})`,
     );
   }
-  const allPass = [...ratios, ...p99].every((p) => p.verdict === "PASS");
-  console.log(
-    `left out: passes and runs with more than ${STOLEN_LIMIT_PERCENT}% of the CPU stolen; ` +
-      `every target shown met over these runs: ${allPass ? "yes" : "no"}`,
-  );
+  const runs = files.map(readRun);
+  const pooled = poolRuns(runs);
+  for (const line of poolReport(runs, pooled, leftOut)) console.log(line);
   writeResult("endpointPool", {
     files: files.map((file) => path.relative(process.cwd(), file)),
     runs: runs.map((run) => ({ date: run.date, build: run.build })),
     stolenLimitPercent: STOLEN_LIMIT_PERCENT,
     confidence: 0.95,
-    ratios,
-    p99At32: p99,
-    allPass,
+    ...pooled,
   });
 }
 

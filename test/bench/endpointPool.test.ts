@@ -11,6 +11,8 @@ import {
   newestBuildRuns,
   poolP99At32,
   poolRatio,
+  poolReport,
+  poolRuns,
   readRun,
   type EndpointRun,
 } from "../../bench/endpointPool";
@@ -147,6 +149,51 @@ describe("poolP99At32", () => {
     expect(pooled.median).toBe(6.5);
     expect(pooled.bound.value).toBe(12);
     expect(pooled.verdict).toBe("NOT SHOWN");
+  });
+});
+
+describe("poolRuns", () => {
+  test("every target must be shown met; the report names the runs and warns of modified files", () => {
+    const quiet: [number, number][] = [3, 4, 4, 5, 5, 6].map((ms) => [ms, 0]);
+    const both = (run: EndpointRun): EndpointRun => ({
+      ...run,
+      runs: [...run.runs, ...run.runs.map((r) => ({ ...r, target: "captureOff" }))],
+    });
+    const good = [1, 2, 3, 4].map(() =>
+      both(
+        runWith(
+          32,
+          [0.86, 0.88, 0.9, 0.92, 0.94].map((v) => [v, 0]),
+          quiet,
+        ),
+      ),
+    );
+    const pooled = poolRuns(good);
+    expect(pooled.ratios.map((r) => [r.connections, r.ratio, r.verdict])).toEqual([
+      [32, "captureOnOverOff", "PASS"],
+      [32, "captureOffOverBare", "PASS"],
+    ]);
+    expect(pooled.p99At32.map((p) => p.verdict)).toEqual(["PASS", "PASS"]);
+    expect(pooled.allPass).toBe(true);
+    const report = poolReport(good, pooled, 2);
+    expect(report[0]).toMatch(/^pooled over 4 runs .* of c1; 2 runs of other commits/);
+    expect(report).toHaveLength(1 + 2 + 2 + 1);
+    expect(report[5]).toMatch(/every target shown met over these runs: yes$/);
+
+    // Four runs of low ratios outweigh three good ones: the pooled median is under the target.
+    const modified = { ...good[0], build: { commit: "c1", modified: true } };
+    const low = both(
+      runWith(
+        32,
+        [0.3, 0.3, 0.3, 0.3, 0.3].map((v) => [v, 0]),
+        quiet,
+      ),
+    );
+    const mixed = [modified, good[1], good[2], low, low, low, low];
+    const mixedPool = poolRuns(mixed);
+    expect(mixedPool.ratios[0]).toMatchObject({ counted: 35, median: 0.3, verdict: "FAIL" });
+    expect(mixedPool.allPass).toBe(false);
+    expect(poolReport(mixed, mixedPool)[0]).toMatch(/WARNING: some ran with modified files/);
   });
 });
 
