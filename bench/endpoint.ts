@@ -369,7 +369,7 @@ async function main(): Promise<void> {
     const historyRuns = history.files.map(readRun);
     const pooled = historyRuns.length > 1 ? poolRuns(historyRuns) : undefined;
     if (pooled) {
-      for (const line of poolReport(historyRuns, pooled, history.leftOut)) console.log(line);
+      for (const line of poolReport(historyRuns, pooled, history)) console.log(line);
     }
     const at32 = (target: Target) => find(target, 32);
     const ms = (verdict: PassVerdict) => verdict.value?.toFixed(1) ?? "none";

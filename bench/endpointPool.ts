@@ -36,6 +36,7 @@ const P99_LIMIT_MS = 10;
 export interface EndpointRun {
   date: string;
   build?: Build;
+  secondsPerRun?: number;
   ratios: { connections: number; passes: Record<RatioKey, PassFigure[]> }[];
   runs: {
     target: string;
@@ -63,8 +64,16 @@ export function readRun(file: string): EndpointRun {
   return run as EndpointRun;
 }
 
-/** The history's runs of the newest run's commit, oldest first, and how many were left out. */
-export function newestBuildRuns(dir = HISTORY_DIR): { files: string[]; leftOut: number } {
+/**
+ * The history's runs of the newest run's commit and run length, oldest first. Runs of other
+ * commits or lengths are left out (passes of 1 s and of 4 s measure differently), and so are
+ * files that cannot be read as runs (say, one a killed bench left half-written), each counted.
+ */
+export function newestBuildRuns(dir = HISTORY_DIR): {
+  files: string[];
+  leftOut: number;
+  unreadable: number;
+} {
   let names: string[];
   try {
     names = readdirSync(dir).filter((name) => /^endpoint-.*\.json$/.test(name));
@@ -72,11 +81,21 @@ export function newestBuildRuns(dir = HISTORY_DIR): { files: string[]; leftOut: 
     names = [];
   }
   // Named after their ISO dates, so the names sort in time order.
-  const files = names.sort().map((name) => path.join(dir, name));
-  if (files.length === 0) return { files, leftOut: 0 };
-  const commit = readRun(files[files.length - 1]).build?.commit;
-  const same = files.filter((file) => readRun(file).build?.commit === commit);
-  return { files: same, leftOut: files.length - same.length };
+  const read: { file: string; run: EndpointRun }[] = [];
+  for (const file of names.sort().map((name) => path.join(dir, name))) {
+    try {
+      read.push({ file, run: readRun(file) });
+    } catch {
+      // counted below
+    }
+  }
+  const unreadable = names.length - read.length;
+  const newest = read[read.length - 1]?.run;
+  const same = read.filter(
+    ({ run }) =>
+      run.build?.commit === newest?.build?.commit && run.secondsPerRun === newest?.secondsPerRun,
+  );
+  return { files: same.map(({ file }) => file), leftOut: read.length - same.length, unreadable };
 }
 
 export type Verdict = "PASS" | "FAIL" | "NOT SHOWN";
@@ -171,7 +190,12 @@ export function poolRuns(runs: readonly EndpointRun[]): PoolResult {
 }
 
 /** The pooled verdicts as printed, a line each, after one naming the runs. */
-export function poolReport(runs: readonly EndpointRun[], pooled: PoolResult, leftOut = 0) {
+export function poolReport(
+  runs: readonly EndpointRun[],
+  pooled: PoolResult,
+  skipped: { leftOut?: number; unreadable?: number } = {},
+) {
+  const { leftOut = 0, unreadable = 0 } = skipped;
   const commits = [...new Set(runs.map((run) => run.build?.commit ?? "unknown"))];
   const percent = (ratio: number | undefined) =>
     ratio === undefined ? "none" : `${(ratio * 100).toFixed(1)}%`;
@@ -190,7 +214,10 @@ export function poolReport(runs: readonly EndpointRun[], pooled: PoolResult, lef
   return [
     `pooled over ${runs.length} runs (${runs.map((run) => run.date).join(", ")}) of ` +
       `${commits.map((c) => c.slice(0, 10)).join(", ")}` +
-      (leftOut > 0 ? `; ${leftOut} runs of other commits in the history left out` : "") +
+      (leftOut > 0
+        ? `; ${leftOut} runs of other commits or run lengths in the history left out`
+        : "") +
+      (unreadable > 0 ? `; ${unreadable} history files that are not runs skipped` : "") +
       (runs.some((run) => run.build?.modified) ? "; WARNING: some ran with modified files" : ""),
     ...pooled.ratios.map(
       (p) =>
@@ -210,8 +237,8 @@ export function poolReport(runs: readonly EndpointRun[], pooled: PoolResult, lef
 
 function main(): void {
   const chosen = process.argv.length > 2;
-  const { files, leftOut } = chosen
-    ? { files: process.argv.slice(2), leftOut: 0 }
+  const { files, ...skipped } = chosen
+    ? { files: process.argv.slice(2), leftOut: 0, unreadable: 0 }
     : newestBuildRuns();
   if (files.length === 0) {
     throw new Error(
@@ -221,7 +248,7 @@ function main(): void {
   }
   const runs = files.map(readRun);
   const pooled = poolRuns(runs);
-  for (const line of poolReport(runs, pooled, leftOut)) console.log(line);
+  for (const line of poolReport(runs, pooled, skipped)) console.log(line);
   writeResult("endpointPool", {
     files: files.map((file) => path.relative(process.cwd(), file)),
     runs: runs.map((run) => ({ date: run.date, build: run.build })),

@@ -3,9 +3,10 @@
  * `bench/results/SUMMARY.md` (what bench/run.ts prints at the end).
  */
 import { execFileSync } from "node:child_process";
-import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { writeFileAtomic } from "../../helpers/local/state/atomicWrite";
 import { cpuTimes, stolenPercent, stolenText } from "./cpuSteal";
 
 export const RESULTS_DIR = path.resolve(__dirname, "../results");
@@ -21,14 +22,13 @@ export function writeResult(
   result: object,
   options: { keepHistory?: boolean } = {},
 ): void {
-  mkdirSync(RESULTS_DIR, { recursive: true });
   const text = JSON.stringify(result, null, 2) + "\n";
-  writeFileSync(path.join(RESULTS_DIR, `${name}.json`), text);
+  // Renamed into place whole: a bench killed while writing leaves no half-written result.
+  writeFileAtomic(path.join(RESULTS_DIR, `${name}.json`), text);
   if (options.keepHistory) {
-    mkdirSync(HISTORY_DIR, { recursive: true });
     // No colons in the name: they are not allowed in file names on every system.
     const stamp = new Date().toISOString().replace(/:/g, "-");
-    writeFileSync(path.join(HISTORY_DIR, `${name}-${stamp}.json`), text);
+    writeFileAtomic(path.join(HISTORY_DIR, `${name}-${stamp}.json`), text);
   }
 }
 

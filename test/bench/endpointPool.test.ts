@@ -175,8 +175,9 @@ describe("poolRuns", () => {
     ]);
     expect(pooled.p99At32.map((p) => p.verdict)).toEqual(["PASS", "PASS"]);
     expect(pooled.allPass).toBe(true);
-    const report = poolReport(good, pooled, 2);
-    expect(report[0]).toMatch(/^pooled over 4 runs .* of c1; 2 runs of other commits/);
+    const report = poolReport(good, pooled, { leftOut: 2, unreadable: 1 });
+    expect(report[0]).toMatch(/^pooled over 4 runs .* of c1; 2 runs of other commits or run/);
+    expect(report[0]).toMatch(/; 1 history files that are not runs skipped$/);
     expect(report).toHaveLength(1 + 2 + 2 + 1);
     expect(report[5]).toMatch(/every target shown met over these runs: yes$/);
 
@@ -228,13 +229,24 @@ describe("reading runs", () => {
     keep("2026-12-07T10-00-00.000Z", "new");
     keep("2026-12-07T09-00-00.000Z", "old");
     keep("2026-12-07T11-00-00.000Z", "new");
+    // The same commit with 1 s runs: their passes measure differently.
+    writeFileSync(
+      path.join(history, "endpoint-2026-12-07T10-30-00.000Z.json"),
+      JSON.stringify({ ...runWith(8, [[0.9, 0]], [], "new"), secondsPerRun: 1 }),
+    );
+    // What a bench killed mid-write would have left without the atomic rename: skipped, counted.
+    writeFileSync(path.join(history, "endpoint-2026-12-07T11-30-00.000Z.json"), '{"date": "2026');
     writeFileSync(path.join(history, "notes.txt"), "not a run");
-    const { files, leftOut } = newestBuildRuns(history);
+    const { files, leftOut, unreadable } = newestBuildRuns(history);
     expect(files.map((file) => path.basename(file))).toEqual([
       "endpoint-2026-12-07T10-00-00.000Z.json",
       "endpoint-2026-12-07T11-00-00.000Z.json",
     ]);
-    expect(leftOut).toBe(1);
-    expect(newestBuildRuns(path.join(dir, "missing"))).toEqual({ files: [], leftOut: 0 });
+    expect({ leftOut, unreadable }).toEqual({ leftOut: 2, unreadable: 1 });
+    expect(newestBuildRuns(path.join(dir, "missing"))).toEqual({
+      files: [],
+      leftOut: 0,
+      unreadable: 0,
+    });
   });
 });
