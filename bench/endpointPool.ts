@@ -3,7 +3,8 @@
  * `npm run bench`:
  *   npx ts-node --transpile-only bench/endpointPool.ts [endpoint.json files...]
  * With no files it pools the runs kept in bench/results/history/ (bench/endpoint.ts keeps a copy
- * of each run's endpoint.json there) that measured the same commit as the newest one.
+ * of each run's endpoint.json there) that measured the same commit, with runs of the same length,
+ * as the newest one.
  *
  * Why: on a shared 2-core VM single passes of one ratio spread by 30-50 points, so one run's
  * median of five or six passes moves by about 5 points from run to run, and a target a few points
@@ -67,7 +68,7 @@ export function readRun(file: string): EndpointRun {
 /**
  * The history's runs of the newest run's commit and run length, oldest first. Runs of other
  * commits or lengths are left out (passes of 1 s and of 4 s measure differently), and so are
- * files that cannot be read as runs (say, one a killed bench left half-written), each counted.
+ * files that cannot be read as runs (say, one edited by hand), each counted.
  */
 export function newestBuildRuns(dir = HISTORY_DIR): {
   files: string[];

@@ -234,7 +234,7 @@ describe("reading runs", () => {
       path.join(history, "endpoint-2026-12-07T10-30-00.000Z.json"),
       JSON.stringify({ ...runWith(8, [[0.9, 0]], [], "new"), secondsPerRun: 1 }),
     );
-    // What a bench killed mid-write would have left without the atomic rename: skipped, counted.
+    // Not a run (results are renamed into place whole, but a file may be edited): skipped, counted.
     writeFileSync(path.join(history, "endpoint-2026-12-07T11-30-00.000Z.json"), '{"date": "2026');
     writeFileSync(path.join(history, "notes.txt"), "not a run");
     const { files, leftOut, unreadable } = newestBuildRuns(history);
