@@ -89,7 +89,7 @@ describe("poolRatio", () => {
   const steady = (centre: number): [number, number][] =>
     [-0.04, -0.02, 0, 0.02, 0.04].map((d) => [centre + d, 0.1]);
 
-  test("pools the undisturbed passes of every run; a bound at the target passes", () => {
+  test("pools the undisturbed passes of every run; a bound at or above the target passes", () => {
     const runs = [1, 2, 3, 4].map(() => runWith(8, [...steady(0.9), [0.2, 25]]));
     const pooled = poolRatio(runs, 8, "captureOnOverOff");
     expect(pooled).toMatchObject({ figures: 24, counted: 20, verdict: "PASS" });
