@@ -40,6 +40,7 @@ import {
   type PassFigure,
   type PassVerdict,
 } from "./support/passVerdict";
+import { ENDPOINT_TARGETS } from "./support/endpointTargets";
 import { appendSummary, machine, writeResult } from "./support/results";
 import { newestBuildRuns, poolReport, poolRuns, readRun } from "./endpointPool";
 import { signInvocation, type SignedInvocation } from "./support/signedInvocation";
@@ -306,14 +307,18 @@ async function main(): Promise<void> {
     const clean = cases.every((c) => c.errors + c.timeouts + c.non2xx === 0);
     const targetsMet = {
       captureOnAtLeast85PercentOfOff: allMet(
-        ratios.map((r) => meets(r.captureOnOverOff, (ratio) => ratio >= 0.85)),
+        ratios.map((r) =>
+          meets(r.captureOnOverOff, (ratio) => ratio >= ENDPOINT_TARGETS.captureOnOverOff),
+        ),
       ),
       captureOffAtLeast50PercentOfBare: allMet(
-        ratios.map((r) => meets(r.captureOffOverBare, (ratio) => ratio >= 0.5)),
+        ratios.map((r) =>
+          meets(r.captureOffOverBare, (ratio) => ratio >= ENDPOINT_TARGETS.captureOffOverBare),
+        ),
       ),
       p99Under10msAt32: allMet([
-        meets(p99.captureOff, (ms) => ms < 10),
-        meets(p99.captureOn, (ms) => ms < 10),
+        meets(p99.captureOff, (ms) => ms < ENDPOINT_TARGETS.p99At32BelowMs),
+        meets(p99.captureOn, (ms) => ms < ENDPOINT_TARGETS.p99At32BelowMs),
       ]),
       noErrors: clean,
     };

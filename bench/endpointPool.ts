@@ -20,18 +20,19 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
+import { ENDPOINT_TARGETS } from "./support/endpointTargets";
 import { medianLowerBound, type MedianBound } from "./support/medianBound";
 import { isDisturbed, STOLEN_LIMIT_PERCENT, type PassFigure } from "./support/passVerdict";
 import { HISTORY_DIR, median, writeResult, type Build } from "./support/results";
 
 const RATIOS = {
-  captureOnOverOff: { label: "capture-on/off", target: 0.85 },
-  captureOffOverBare: { label: "capture-off/bare", target: 0.5 },
+  captureOnOverOff: { label: "capture-on/off", target: ENDPOINT_TARGETS.captureOnOverOff },
+  captureOffOverBare: { label: "capture-off/bare", target: ENDPOINT_TARGETS.captureOffOverBare },
 } as const;
 type RatioKey = keyof typeof RATIOS;
 const P99_TARGETS = ["captureOff", "captureOn"] as const;
 type P99Target = (typeof P99_TARGETS)[number];
-const P99_LIMIT_MS = 10;
+const P99_LIMIT_MS = ENDPOINT_TARGETS.p99At32BelowMs;
 
 /** What this tool reads of one endpoint.json (the rest is left alone). */
 export interface EndpointRun {
